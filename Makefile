@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PORT   ?= 8501
+DEMO_ITEMS ?= 5000
+
+.PHONY: install run test test-fast bench lint clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Embedded SQLite ledger with demo data and one demo account per role, on http://localhost:$(PORT)
+run: install
+	LEDGER_DEMO=1 $(BIN)/python manage.py migrate
+	LEDGER_DEMO=1 $(BIN)/python manage.py seed-demo --items $(DEMO_ITEMS) --if-empty
+	LEDGER_DEMO=1 $(BIN)/python -m streamlit run app.py --server.port $(PORT)
+
+# The whole suite: core, db, pages (AppTest) and browser tests, on SQLite and (if reachable) PostgreSQL
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

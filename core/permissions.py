@@ -1,0 +1,88 @@
+"""Who may do what. Checked in `core` on every write, whatever the page showed.
+
+A unit user acts only on items their unit leads, is responsible for, cooperates on or holds now;
+a unit user bound to a district also acts on that district's items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from core.domain import Role
+from core.errors import PermissionDenied
+from db.models import Item, ItemUnit
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person (or a system job) on whose behalf `core` acts."""
+
+    id: int | None
+    username: str
+    role: Role
+    unit_id: int | None = None
+    district_id: int | None = None
+    display_name: str = ""
+
+
+SYSTEM = Actor(id=None, username="system", role=Role.ADMIN, display_name="system")
+
+# Action → roles allowed. Unit-scoped actions are further limited by `item_scope`.
+RULES: dict[str, frozenset[Role]] = {
+    "user.manage": frozenset({Role.ADMIN}),
+    "settings.manage": frozenset({Role.ADMIN}),
+    "kiosk.manage": frozenset({Role.ADMIN}),
+    "item.create": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "item.edit": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "item.assign": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "item.verify": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "item.close": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "item.transfer": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "item.report_progress": frozenset({Role.UNIT, Role.COORDINATOR, Role.ADMIN}),
+    "item.request_extension": frozenset({Role.UNIT}),
+    "item.request_closure": frozenset({Role.UNIT, Role.COORDINATOR}),
+    "extension.decide": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "interview.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "referral.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "referral.feedback": frozenset({Role.UNIT, Role.COORDINATOR, Role.ADMIN}),
+    "ledger.import": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "ledger.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT}),
+}
+
+
+def can(actor: Actor, action: str) -> bool:
+    """True if the actor's role may take `action` at all (item scope aside)."""
+    return actor.role in RULES[action]
+
+
+def require(actor: Actor, action: str) -> None:
+    """Raise PermissionDenied unless the actor's role may take `action`."""
+    if not can(actor, action):
+        raise PermissionDenied(f"{actor.username} ({actor.role}) may not {action}")
+
+
+def item_scope(actor: Actor):
+    """A SQL condition on Item limiting the rows this actor may see and act on (None: all)."""
+    if actor.role is not Role.UNIT:
+        return None
+    conditions = []
+    if actor.unit_id is not None:
+        linked = exists().where(ItemUnit.item_id == Item.id, ItemUnit.unit_id == actor.unit_id)
+        conditions += [Item.lead_unit_id == actor.unit_id, Item.holder_unit_id == actor.unit_id,
+                       linked]
+    if actor.district_id is not None:
+        conditions.append(Item.district_id == actor.district_id)
+    return or_(*conditions) if conditions else Item.id.is_(None)
+
+
+def require_item(session: Session, actor: Actor, action: str, item_id: int) -> None:
+    """Raise PermissionDenied unless the actor may take `action` on this item."""
+    require(actor, action)
+    scope = item_scope(actor)
+    if scope is None:
+        return
+    if session.scalar(select(Item.id).where(Item.id == item_id, scope)) is None:
+        raise PermissionDenied(f"{actor.username} may not {action} on item {item_id}: not their unit's")

@@ -35,6 +35,11 @@ def snapshot(row, columns: list[str] | None = None) -> dict:
     return {n: plain(getattr(row, n)) for n in names}
 
 
+def snapshot_values(values: dict) -> dict:
+    """A JSON-safe copy of a dict of values."""
+    return {k: plain(v) for k, v in values.items()}
+
+
 def _entry(actor: Actor, action: str, entity: str, entity_id, outcome: AuditOutcome,
            before: dict | None, after: dict | None, detail: str | None) -> AuditEntry:
     return AuditEntry(at=datetime.now(), actor_id=actor.id, actor_name=actor.username,

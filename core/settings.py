@@ -95,5 +95,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     data_dir = Path(raw["data_dir"])
     url = raw["database_url"] or f"sqlite:///{data_dir / 'ledger.db'}"
     if not (url.startswith("sqlite") or url.startswith("postgresql")):
-        raise SettingsError(f"LEDGER_DATABASE_URL={url!r}: only sqlite:// and postgresql+psycopg:// are supported")
+        raise SettingsError(f"LEDGER_DATABASE_URL={url!r}: "
+                            "only sqlite:// and postgresql+psycopg:// are supported")
     return Settings(database_url=url, data_dir=data_dir, **values)

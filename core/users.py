@@ -170,3 +170,23 @@ def list_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
                            .where(User.is_demo.is_(True), User.is_active.is_(True))
                            .order_by(User.id))
     return [(u, n, Role(r).value) for u, n, r in rows]
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    unit: str | None
+    is_active: bool
+    last_login_at: datetime | None
+
+
+def list_users(session: Session, *, actor: Actor) -> list[UserRow]:
+    """All accounts with their unit's short name (admin only; raises PermissionDenied)."""
+    require(actor, "user.manage")
+    rows = session.execute(select(User.id, User.username, User.display_name, User.role,
+                                  Unit.short_name, User.is_active, User.last_login_at)
+                           .outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id))
+    return [UserRow(i, u, n, Role(r), s, a, ll) for i, u, n, r, s, a, ll in rows]

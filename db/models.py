@@ -14,10 +14,23 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, Index, Integer, MetaData, Numeric,
-    String, Text, UniqueConstraint, func,
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
 )
-from sqlalchemy.orm import DeclarativeBase, declared_attr, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from core import domain as d
 
@@ -128,7 +141,8 @@ class Item(Versioned, Base):
     category: Mapped[d.Category] = coded(d.Category)
     description: Mapped[str] = mapped_column(Text)
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
-    holder_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)  # 移交: who holds it now
+    # 移交: who holds it now
+    holder_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     responsible_leader: Mapped[str | None] = mapped_column(String(60))
     responsible_person: Mapped[str | None] = mapped_column(String(60))
     contact_phone: Mapped[str | None] = mapped_column(String(40))

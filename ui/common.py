@@ -1,0 +1,66 @@
+"""Language, settings and database access for pages (the only Streamlit-aware helpers)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from core import audit, i18n
+from core.permissions import Actor
+from core.settings import Settings, load_settings
+from db.engine import session_scope
+
+LANG_KEY = "lang"
+USER_KEY = "user"
+
+
+def settings() -> Settings:
+    """Settings read from the environment on each run (cheap; keeps tests' env changes visible)."""
+    return load_settings()
+
+
+@contextmanager
+def db() -> Iterator[Session]:
+    """A transaction on the configured ledger."""
+    with session_scope(settings().database_url) as session:
+        yield session
+
+
+def lang() -> str:
+    return st.session_state.get(LANG_KEY, "zh")
+
+
+def t(key: str, **values) -> str:
+    """A catalogue string in the session's language."""
+    return i18n.translate(key, lang(), **values)
+
+
+def label(member, enum=None) -> str:
+    return i18n.label(member, enum, lang())
+
+
+def current_actor() -> Actor | None:
+    return st.session_state.get(USER_KEY)
+
+
+def language_switch() -> None:
+    """zh-CN by default; the English switch for visitors, kept across pages."""
+    choice = st.sidebar.segmented_control(t("app.language"), ["中文", "English"],
+                                          default="English" if lang() == "en" else "中文",
+                                          key="lang_switch")
+    new = "en" if choice == "English" else "zh"
+    if new != lang():
+        st.session_state[LANG_KEY] = new
+        st.rerun()
+
+
+def data_as_of() -> None:
+    """The "数据截至" stamp: the time of the ledger's last change (or now, if never changed)."""
+    with db() as session:
+        _, changed_at = audit.ledger_revision(session)
+    when = (changed_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    st.caption(t("app.data_as_of", when=when))

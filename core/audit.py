@@ -6,16 +6,20 @@ are audited in a transaction of their own, so they survive the caller's rollback
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core.domain import AuditOutcome
 from core.permissions import Actor
 from db.models import AuditEntry, LedgerRevision
+
+log = logging.getLogger(__name__)
 
 
 def plain(value):
@@ -57,9 +61,19 @@ def record(session: Session, *, actor: Actor, action: str, entity: str, entity_i
 
 def record_refusal(session: Session, *, actor: Actor, action: str, entity: str, entity_id,
                    outcome: AuditOutcome, detail: str, attempted: dict | None = None) -> None:
-    """Audit a refused write in its own transaction, so the caller's rollback keeps it."""
-    with Session(session.get_bind()) as own, own.begin():
-        own.add(_entry(actor, action, entity, entity_id, outcome, None, attempted, detail))
+    """Audit a refused write in its own transaction, so the caller's rollback keeps it.
+
+    If that transaction cannot get the database (SQLite, while the caller's own transaction
+    already holds the write lock), the entry joins the caller's transaction instead."""
+    entry = _entry(actor, action, entity, entity_id, outcome, None, attempted, detail)
+    try:
+        with Session(session.get_bind()) as own, own.begin():
+            if own.get_bind().dialect.name == "sqlite":
+                own.execute(text("PRAGMA busy_timeout=2000"))
+            own.add(entry)
+    except OperationalError:
+        log.warning("refusal audited in the caller's transaction: database busy")
+        session.add(_entry(actor, action, entity, entity_id, outcome, None, attempted, detail))
 
 
 def bump_revision(session: Session) -> None:

@@ -1,0 +1,98 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from core import users
+from core.domain import Role
+from core.errors import PermissionDenied, ValidationFailed
+from core.permissions import SYSTEM
+from db.models import AuditEntry, User
+from tests.factories import make_actor, make_user, unit_id
+
+NOW = datetime(2026, 11, 26, 9, 0)
+
+
+def sign_in(session, username, password, now=NOW):
+    return users.authenticate(session, username=username, password=password, now=now,
+                              max_failed=3, lockout_minutes=15)
+
+
+def test_right_password_signs_in_and_wrong_one_is_refused(session):
+    make_user(session, username="alice", password="right-pass")
+    assert sign_in(session, "alice", "right-pass").ok
+    wrong = sign_in(session, "alice", "wrong-pass")
+    assert not wrong.ok and wrong.user is None
+    assert not sign_in(session, "nobody", "right-pass").ok
+
+
+def test_passwords_are_stored_hashed(session):
+    user = users.create_user(session, actor=SYSTEM, username="bob", display_name="Bob",
+                             password="plain-text-1", role=Role.VIEWER)
+    assert "plain-text-1" not in user.password_hash
+    assert users.check_password("plain-text-1", user.password_hash)
+
+
+def test_account_locks_after_failures_and_unlocks_by_itself(session):
+    make_user(session, username="carol", password="right-pass")
+    for _ in range(3):
+        result = sign_in(session, "carol", "bad")
+    assert result.locked_until == NOW + timedelta(minutes=15)
+    assert not sign_in(session, "carol", "right-pass", now=NOW + timedelta(minutes=5)).ok
+    assert sign_in(session, "carol", "right-pass", now=NOW + timedelta(minutes=16)).ok
+
+
+def test_inactive_account_cannot_sign_in(session):
+    make_user(session, username="dave", password="right-pass", is_active=False)
+    assert not sign_in(session, "dave", "right-pass").ok
+
+
+def test_cookie_issued_before_sign_out_is_refused(session):
+    user = make_user(session, username="erin")
+    assert users.user_for_cookie(session, username="erin", issued_at=NOW) is not None
+    users.revoke_sessions(session, user_id=user.id, now=NOW + timedelta(minutes=1))
+    assert users.user_for_cookie(session, username="erin", issued_at=NOW) is None
+    assert users.user_for_cookie(session, username="erin", issued_at=NOW + timedelta(minutes=2))
+
+
+def test_only_admin_creates_users_and_it_is_audited(session):
+    coordinator = make_actor(session, Role.COORDINATOR)
+    with pytest.raises(PermissionDenied):
+        users.create_user(session, actor=coordinator, username="x1", display_name="x",
+                          password="long-enough", role=Role.VIEWER)
+    admin = make_actor(session, Role.ADMIN)
+    created = users.create_user(session, actor=admin, username="x2", display_name="x",
+                                password="long-enough", role=Role.VIEWER)
+    entry = session.query(AuditEntry).filter_by(action="user.create", entity_id=str(created.id)).one()
+    assert entry.actor_id == admin.id and entry.after["username"] == "x2"
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(username="has space"), "username"),
+    (dict(password="short"), "password"),
+    (dict(role=Role.UNIT), "unit"),
+    (dict(unit_id=999999), "unit"),
+])
+def test_create_user_names_the_bad_field(session, kwargs, field):
+    values = dict(username="ok_name", display_name="n", password="long-enough", role=Role.VIEWER)
+    values.update(kwargs)
+    with pytest.raises(ValidationFailed) as exc:
+        users.create_user(session, actor=SYSTEM, **values)
+    assert field in [p.column for p in exc.value.problems]
+
+
+def test_duplicate_username_refused(session):
+    make_user(session, username="same")
+    with pytest.raises(ValidationFailed, match="taken"):
+        users.create_user(session, actor=SYSTEM, username="same", display_name="n",
+                          password="long-enough", role=Role.VIEWER)
+
+
+def test_demo_accounts_one_per_role_and_idempotent(session):
+    created = users.ensure_demo_accounts(session, actor=SYSTEM)
+    assert len(created) == len(Role)
+    assert users.ensure_demo_accounts(session, actor=SYSTEM) == []
+    roles = {r for _, _, r in users.list_demo_accounts(session)}
+    assert roles == {r.value for r in Role}
+    unit_user = session.query(User).filter_by(username="demo_unit").one()
+    assert unit_user.unit_id == unit_id(session, "万州区人民政府")
+    assert users.credentials(session)["usernames"]["demo_admin"]["password"].startswith("$2")

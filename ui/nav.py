@@ -24,6 +24,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", ALL_ROLES, "nav.group.ledger"),
+    PageSpec("pages/ledger.py", "nav.ledger", ":material/table_view:", ALL_ROLES, "nav.group.ledger"),
     PageSpec("pages/users.py", "nav.users", ":material/manage_accounts:", frozenset({Role.ADMIN}),
              "nav.group.admin"),
 )

@@ -48,6 +48,10 @@ SPECS: dict[str, SettingSpec] = {
         "LEDGER_LOCKOUT_MINUTES", "15",
         "How long a locked account stays locked; it unlocks by itself afterwards.",
     ),
+    "evidence_max_mb": SettingSpec(
+        "LEDGER_EVIDENCE_MAX_MB", "20",
+        "Largest evidence file accepted, in MB (each file of an upload; larger ones are refused).",
+    ),
 }
 
 
@@ -59,6 +63,7 @@ class Settings:
     cookie_expiry_days: float
     max_failed_logins: int
     lockout_minutes: int
+    evidence_max_mb: float = 20.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,7 +96,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     kinds = {f.name: f.type for f in fields(Settings)}
     casts = {"bool": bool, "float": float, "int": int}
     values = {n: _parse(n, raw[n], casts[kinds[n]]) for n in ("demo", "cookie_expiry_days",
-                                                              "max_failed_logins", "lockout_minutes")}
+                                                              "max_failed_logins", "lockout_minutes",
+                                                              "evidence_max_mb")}
     data_dir = Path(raw["data_dir"])
     url = raw["database_url"] or f"sqlite:///{data_dir / 'ledger.db'}"
     if not (url.startswith("sqlite") or url.startswith("postgresql")):

@@ -1,0 +1,175 @@
+"""Browser harness: the real app on a free port against a throwaway demo ledger, driven by
+Playwright through Debian's Chromium. Skipped without /usr/bin/chromium, unless
+LEDGER_TEST_REQUIRE_BROWSER=1 (CI), which turns the skip into a failure."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+REQUIRE = os.environ.get("LEDGER_TEST_REQUIRE_BROWSER") == "1"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"app did not answer on {url} within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)"
+        if REQUIRE:
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+def start_app(tmp: Path, *, items: int = 400, extra_env: dict | None = None):
+    """Migrate and seed a throwaway SQLite ledger, start the app on it; returns (url, process)."""
+    env = {**os.environ, "LEDGER_DATABASE_URL": f"sqlite:///{tmp / 'ledger.db'}",
+           "LEDGER_DATA_DIR": str(tmp), "LEDGER_DEMO": "1", **(extra_env or {})}
+    for args in (["migrate"], ["seed-demo", "--items", str(items), "--seed", "7"]):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+    port = _free_port()
+    log = open(tmp / "app.log", "w")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+    except RuntimeError:
+        proc.kill()
+        raise RuntimeError((tmp / "app.log").read_text()) from None
+    return url, proc
+
+
+@pytest.fixture(scope="session")
+def live_app(chromium_path, tmp_path_factory):
+    url, proc = start_app(tmp_path_factory.mktemp("live"))
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page plus what it asked of other hosts and what it logged as errors."""
+
+    def __init__(self, page, app_url: str):
+        self.page = page
+        self.own_host = urlparse(app_url).hostname
+        self.outside: list[str] = []
+        self._console_errors: list[str] = []
+        self._probe_404s = 0
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+        page.on("console", lambda m: self._console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self._console_errors.append(str(e)))
+
+    def _on_response(self, response) -> None:
+        # Opening a page's own URL (/ledger, /big-screen) makes Streamlit's frontend probe
+        # /<page>/_stcore/health and host-config before the root ones: two harmless 404s
+        # (streamlit#7074, open). Everything else that fails is a real error.
+        path = urlparse(response.url).path
+        if response.status == 404 and re.fullmatch(r"/[^/]+/_stcore/(health|host-config)", path):
+            self._probe_404s += 1
+
+    @property
+    def console_errors(self) -> list[str]:
+        """Console errors, less the known 404s of Streamlit's sub-path probe."""
+        errors, skip = [], self._probe_404s
+        for text in self._console_errors:
+            if skip and "status of 404" in text:
+                skip -= 1
+                continue
+            errors.append(text)
+        return errors
+
+    def _on_request(self, request) -> None:
+        host = urlparse(request.url).hostname
+        if request.url.startswith(("http://", "https://", "ws://", "wss://")) and host not in (
+                self.own_host, "localhost", "127.0.0.1"):
+            self.outside.append(request.url)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def watched(browser, live_app, request):
+    """A fresh browser context (no cookies) at 1440×900, watched for outside requests.
+    The last screen of every test is saved under test-artifacts/ for a look after a failure."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    w = Watched(context.new_page(), live_app)
+    yield w
+    w.screenshot(f"last-{request.node.name}".replace("/", "_"))
+    context.close()
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Wait until the script run is over (Streamlit marks the app element), so a click is not
+    swallowed by a rerun still in flight (e.g. the one the cookie component triggers)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=timeout)
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=timeout)
+
+
+def sign_in(w: Watched, url: str, username: str, password: str = "demo1234") -> None:
+    w.page.goto(url, wait_until="domcontentloaded")
+    w.page.get_by_label("用户名").wait_for()
+    wait_for_app(w.page)
+    w.page.get_by_label("用户名").fill(username)
+    w.page.get_by_label("密码").fill(password)
+    w.page.get_by_role("button", name="登录").click()

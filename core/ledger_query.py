@@ -160,7 +160,8 @@ def list_items(session: Session, *, actor: Actor, flt: LedgerFilter, today: date
     cond = filter_condition(flt, actor=actor, today=today, rules=rules)
     total = session.scalar(select(func.count(Item.id)).where(cond))
     column = SORTS[sort.key]
-    order = [column.desc() if sort.descending else column.asc(), Item.id]
+    # Items without a date (长期坚持, or no deadline yet) go last either way.
+    order = [(column.desc() if sort.descending else column.asc()).nulls_last(), Item.id]
     stmt = _row_select().where(cond).order_by(*order).limit(page_size).offset((page - 1) * page_size)
     rows = [ItemRow(*r, days_overdue=_days_overdue(r[7], Status(r[8]), r[11], today))
             for r in session.execute(stmt)]

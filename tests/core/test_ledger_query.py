@@ -58,9 +58,12 @@ def test_paging_is_stable_and_counts_the_total(session):
 def test_sort_descending(session):
     make_item(session, code="E", due_on=date(2026, 1, 1))
     make_item(session, code="L", due_on=date(2026, 9, 1))
+    make_item(session, code="N", due_on=None, is_ongoing=True)
     page = list_items(session, actor=SYSTEM, flt=LedgerFilter(), today=TODAY,
                       sort=Sort("due_on", descending=True))
-    assert codes(page) == ["L", "E"]
+    assert codes(page) == ["L", "E", "N"]
+    ascending = list_items(session, actor=SYSTEM, flt=LedgerFilter(), today=TODAY, sort=Sort("due_on"))
+    assert codes(ascending) == ["E", "L", "N"]  # no date goes last either way
     with pytest.raises(ValueError):
         Sort("description; drop table item")
 

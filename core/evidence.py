@@ -214,18 +214,20 @@ def write_blob(store: EvidenceStore, checked: CheckedFile) -> bool:
 
 def save_attachments(session: Session, *, actor: Actor, item_id: int, files: list[CheckedFile],
                      store: EvidenceStore, purpose: str = "evidence",
-                     progress_report_id: int | None = None) -> list[Attachment]:
-    """Store checked files and add their Attachment rows (flushed). The caller has already
-    checked the actor's permission on the item and audits the write; raises EvidenceError."""
+                     progress_report_id: int | None = None,
+                     at: datetime | None = None) -> list[Attachment]:
+    """Store checked files and add their Attachment rows (flushed), stamped `at` (default now).
+    The caller has already checked the actor's permission on the item and audits the write;
+    raises EvidenceError."""
     if purpose not in PURPOSES:
         raise ValueError(f"purpose must be one of {PURPOSES}")
-    rows = []
+    rows, at = [], at or datetime.now()
     for f in files:
         write_blob(store, f)
         rows.append(Attachment(item_id=item_id, progress_report_id=progress_report_id,
                                purpose=purpose, filename=f.filename, content_type=f.content_type,
                                size_bytes=f.size, sha256=f.sha256, uploaded_by=actor.id,
-                               created_at=datetime.now()))
+                               created_at=at))
     session.add_all(rows)
     session.flush()
     return rows

@@ -92,8 +92,10 @@ def _state_problem(move: Move, item: Item) -> str | None:
 
 def _move(session: Session, *, actor: Actor, name: str, item_id: int, expected_version: int,
           reason: str | None, attempted: dict, tracked: Sequence[str],
-          apply: Callable[[Item], None] = lambda item: None, to_unit_id: int | None = None) -> Item:
-    """The common path of every move: guard, state check, change, Transition, flush, audit."""
+          apply: Callable[[Item], None] = lambda item: None, to_unit_id: int | None = None,
+          at: datetime | None = None) -> Item:
+    """The common path of every move: guard, state check, change, Transition, flush, audit.
+    `at` stamps the Transition (files uploaded with the move carry the same stamp)."""
     move, action = MOVES[name], f"item.{name}"
     attempted = {"reason": reason, **audit.snapshot_values(attempted)}
     item = guard_item(session, actor, move.action, item_id, expected_version, attempted,
@@ -106,7 +108,7 @@ def _move(session: Session, *, actor: Actor, name: str, item_id: int, expected_v
     apply(item)
     item.status = move.target or item.status
     session.add(Transition(item_id=item.id, from_status=source, to_status=item.status,
-                           actor_id=actor.id, at=datetime.now(), reason=reason,
+                           actor_id=actor.id, at=at or datetime.now(), reason=reason,
                            to_unit_id=to_unit_id))
     flush_item(session, item)
     audit.record(session, actor=actor, action=action, entity="item", entity_id=item.id,
@@ -207,18 +209,19 @@ def pass_verification(session: Session, *, actor: Actor, item_id: int, expected_
     TransitionNotAllowed (also for 长期坚持 items), ValidationFailed, EvidenceError."""
     values = _verification_form(accepted_on, acceptance_unit, conclusion, notice_from, notice_to)
     files = check_files(attachments, store=store) if attachments else []
+    at = datetime.now()
 
     def apply(item: Item) -> None:
         for key, value in values.items():
             setattr(item, key, value)
         if files:
             save_attachments(session, actor=actor, item_id=item.id, files=files, store=store,
-                             purpose="acceptance")
+                             purpose="acceptance", at=at)
 
     return _move(session, actor=actor, name="pass_verification", item_id=item_id,
                  expected_version=expected_version, reason=None,
                  attempted={**values, "files": [f.filename for f in files]}, tracked=ACCEPTANCE,
-                 apply=apply)
+                 apply=apply, at=at)
 
 
 def fail_verification(session: Session, *, actor: Actor, item_id: int, expected_version: int,

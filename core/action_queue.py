@@ -1,0 +1,178 @@
+"""我的待办 (needs my action): what each user should do next, counted in SQL, listed in part.
+
+A unit user: their items due within `due_soon_days` (core.rules.RuleSettings) or overdue, items
+returned to them (verification failed, objection during notice, or 反弹) with no progress report
+since, 长期坚持 items without a report this quarter, and referrals addressed to their unit still
+awaiting its feedback. A coordinator (and an admin): items awaiting verification, notices whose
+period has ended (ready to close), pending 延期 requests, referrals past their feedback date and
+interviews whose rectification plan is overdue. Leaders and viewers have no queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from core.domain import ExtensionStatus, ReferralStatus, Role, Status
+from core.permissions import Actor, item_scope
+from core.rules import RuleSettings, load_rule_settings
+from core.stats import overdue_condition
+from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition
+
+WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)
+RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
+AWAITING_FEEDBACK = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.FILED)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    entity: str              # "item", "extension", "referral" or "interview"
+    id: int                  # the row's id in its own table
+    item_id: int | None      # the ledger item concerned (None for referrals and interviews)
+    code: str                # 编号 of the item, referral or interview
+    summary: str             # problem, reason for the extension, cause, circumstances
+    due_on: date | None      # the date that matters: due date, end of notice, feedback/plan due
+    days: int | None         # due_on − today (negative: late)
+    status: str              # the row's state code
+    version: int             # what a write from this row passes as expected_version
+
+
+@dataclass(frozen=True)
+class ActionSection:
+    key: str                 # catalogue key of the section title, e.g. "queue.overdue"
+    total: int               # all rows that need action (the list may stop at the limit)
+    rows: list[ActionRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActionQueue:
+    sections: list[ActionSection]
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.sections)
+
+    def section(self, key: str) -> ActionSection:
+        return next(s for s in self.sections if s.key == f"queue.{key}")
+
+
+def _quarter_start(today: date) -> date:
+    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+
+
+def _returned():
+    """The item's latest change of state sent it back to work, and nothing was reported since."""
+    last = aliased(Transition)
+    latest_id = (select(func.max(Transition.id))
+                 .where(Transition.item_id == Item.id, Transition.from_status != Transition.to_status)
+                 .correlate(Item).scalar_subquery())
+    # keyed on last.item_id: two EXISTS deep, Item.id would not correlate to the outer item
+    reported_since = exists().where(ProgressReport.item_id == last.item_id,
+                                    ProgressReport.created_at > last.at)
+    return and_(Item.status == Status.IN_PROGRESS,
+                or_(Item.bounce_count > 0, Item.reopen_count > 0),  # cheap filter first
+                exists().where(last.id == latest_id, last.from_status.in_(RETURNED_FROM),
+                               ~reported_since))
+
+
+def _unit_item_conditions(rules: RuleSettings, today: date) -> dict[str, object]:
+    soon = today + timedelta(days=rules.due_soon_days)
+    return {
+        "due_soon": and_(Item.status.in_(WORKING), Item.is_ongoing.is_(False),
+                         Item.due_on >= today, Item.due_on <= soon),
+        "overdue": and_(Item.status.in_(WORKING), overdue_condition(today)),
+        "returned": _returned(),
+        "quarterly_review": and_(Item.status.in_(WORKING), Item.is_ongoing.is_(True), or_(
+            Item.latest_progress_on.is_(None), Item.latest_progress_on < _quarter_start(today))),
+    }
+
+
+def _section(session: Session, key: str, stmt, cond, order, make, limit: int) -> ActionSection:
+    total = session.scalar(select(func.count()).select_from(stmt.where(cond).subquery()))
+    rows = session.execute(stmt.where(cond).order_by(*order).limit(limit))
+    return ActionSection(f"queue.{key}", int(total or 0), [make(r) for r in rows])
+
+
+def _days(due: date | None, today: date) -> int | None:
+    return None if due is None else (due - today).days
+
+
+def _item_section(session, key, cond, today, limit, *, date_column=Item.due_on) -> ActionSection:
+    stmt = select(Item.id, Item.code, Item.description, date_column, Item.status, Item.version)
+    return _section(session, key, stmt, cond, [date_column.asc().nulls_last(), Item.id],
+                    lambda r: ActionRow("item", r[0], r[0], r[1], r[2], r[3], _days(r[3], today),
+                                        str(r[4]), r[5]), limit)
+
+
+def _referral_section(session, key, cond, today, limit) -> ActionSection:
+    stmt = select(Referral.id, Referral.code, Referral.cause, Referral.feedback_due_on,
+                  Referral.status, Referral.version)
+    return _section(session, key, stmt, cond,
+                    [Referral.feedback_due_on.asc().nulls_last(), Referral.id],
+                    lambda r: ActionRow("referral", r[0], None, r[1], r[2], r[3],
+                                        _days(r[3], today), str(r[4]), r[5]), limit)
+
+
+def _unit_queue(session: Session, actor: Actor, rules: RuleSettings, today: date,
+                limit: int) -> list[ActionSection]:
+    scope = item_scope(actor)
+    sections = [_item_section(session, key, and_(scope, cond), today, limit)
+                for key, cond in _unit_item_conditions(rules, today).items()]
+    mine = Referral.to_unit_id == actor.unit_id if actor.unit_id is not None else Referral.id.is_(None)
+    sections.append(_referral_section(session, "referrals_awaiting",
+                                      and_(mine, Referral.status.in_(AWAITING_FEEDBACK)), today, limit))
+    return sections
+
+
+def _extension_section(session: Session, today: date, limit: int) -> ActionSection:
+    stmt = (select(Extension.id, Extension.item_id, Item.code, Extension.reason,
+                   Extension.new_due_on, Extension.status, Extension.version)
+            .join(Item, Item.id == Extension.item_id))
+    return _section(session, "pending_extensions", stmt,
+                    Extension.status == ExtensionStatus.PENDING,
+                    [Extension.requested_at, Extension.id],
+                    lambda r: ActionRow("extension", r[0], r[1], r[2], r[3], r[4],
+                                        _days(r[4], today), str(r[5]), r[6]), limit)
+
+
+def _interview_section(session: Session, today: date, limit: int) -> ActionSection:
+    stmt = select(Interview.id, Interview.code, Interview.circumstances, Interview.plan_due_on,
+                  Interview.status, Interview.version)
+    cond = and_(Interview.plan_due_on < today, Interview.plan_submitted_on.is_(None))
+    return _section(session, "interview_plans_overdue", stmt, cond,
+                    [Interview.plan_due_on, Interview.id],
+                    lambda r: ActionRow("interview", r[0], None, r[1], r[2], r[3],
+                                        _days(r[3], today), str(r[4]), r[5]), limit)
+
+
+def _coordinator_queue(session: Session, today: date, limit: int) -> list[ActionSection]:
+    return [
+        _item_section(session, "awaiting_verification", Item.status == Status.SUBMITTED, today,
+                      limit),
+        _item_section(session, "ready_to_close",
+                      and_(Item.status == Status.NOTICE, Item.notice_to < today), today, limit,
+                      date_column=Item.notice_to),
+        _extension_section(session, today, limit),
+        _referral_section(session, "referrals_overdue",
+                          and_(Referral.feedback_due_on < today,
+                               Referral.status.in_(AWAITING_FEEDBACK)), today, limit),
+        _interview_section(session, today, limit),
+    ]
+
+
+def needs_my_action(session: Session, *, actor: Actor, today: date, limit: int = 50,
+                    rules: RuleSettings | None = None) -> ActionQueue:
+    """The actor's 我的待办 on `today`: sections with SQL totals and at most `limit` rows each,
+    soonest date first (see the module docstring for what each role gets). `rules` defaults to
+    the admin-set thresholds in the `setting` table."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    if actor.role is Role.UNIT:
+        rules = rules or load_rule_settings(session)
+        return ActionQueue(_unit_queue(session, actor, rules, today, limit))
+    if actor.role in (Role.COORDINATOR, Role.ADMIN):
+        return ActionQueue(_coordinator_queue(session, today, limit))
+    return ActionQueue([])

@@ -135,8 +135,11 @@ class ItemPage:
         return max(1, -(-self.total // self.page_size))
 
 
+LEAD = aliased(Unit, name="lead_unit")  # built once: aliasing per call costs ~1 ms
+
+
 def _row_select():
-    lead = aliased(Unit)
+    lead = LEAD
     return (select(Item.id, Item.code, District.name, lead.short_name, Item.category,
                    Item.description, Item.deadline_text, Item.due_on, Item.status,
                    Item.progress_percent, Item.latest_progress_on, Item.is_ongoing, Item.version)

@@ -41,6 +41,39 @@ def cmd_create_user(args, url: str) -> int:
     return 0
 
 
+def cmd_kiosk_token(args, url: str) -> int:
+    from datetime import datetime
+
+    from core import kiosk
+    from db.engine import session_scope
+    with session_scope(url) as session:
+        if args.action == "create":
+            issued = kiosk.create_token(session, actor=SYSTEM, name=args.name, now=datetime.now())
+            print(issued.token)
+            print(f"kiosk token {issued.name!r} created; open /big-screen?kiosk=<token> on the "
+                  "wall screen (the token is not stored and cannot be shown again)", file=sys.stderr)
+        elif args.action == "revoke":
+            kiosk.revoke_token(session, actor=SYSTEM, name=args.name, now=datetime.now())
+            print(f"kiosk token {args.name!r} revoked")
+        else:
+            for row in kiosk.list_tokens(session, actor=SYSTEM):
+                state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+                used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never"
+                print(f"{row.name}\t{state}\tcreated {row.created_at:%Y-%m-%d %H:%M}\tlast used {used}")
+    return 0
+
+
+def _kiosk_token_commands(sub) -> None:
+    k = sub.add_parser("kiosk-token", help="read-only big-screen tokens for wall screens")
+    actions = k.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="issue a token named NAME and print it (once)")
+    create.add_argument("name")
+    revoke = actions.add_parser("revoke", help="revoke the token named NAME")
+    revoke.add_argument("name")
+    actions.add_parser("list", help="list tokens: name, state, created, last used")
+    k.set_defaults(fn=cmd_kiosk_token)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -60,6 +93,7 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--unit-id", type=int)
     u.add_argument("--district-id", type=int)
     u.set_defaults(fn=cmd_create_user)
+    _kiosk_token_commands(sub)
     return p
 
 

@@ -1,0 +1,331 @@
+"""The leadership big screen's figures, each counted in SQL (three passes over the ledger, two
+small queries), never by loading the ledger into Python.
+
+Definitions (DESIGN.md; "overdue" and 久拖不决 as in core.stats and core.rules):
+- completion rate = closed (已销号) ÷ all items; average days to close = mean(closed_on −
+  assigned_on) over closed items that have both dates;
+- open referrals = sent (已移送/已受理/已立案) and not yet concluded, returned or not filed;
+- interview plans overdue = no plan submitted and the plan deadline (plan_due_on) has passed;
+- "a week ago" = the ledger as it stood at the end of the day seven days before `today` (rebuilt
+  from its own history by core.as_of), with the same rules applied on that day. A referral
+  counts as open then if sent by then and either open now or last changed after then.
+  Interviews are exact (held_on, plan_due_on, plan_submitted_on).
+Figures are citywide: a unit account may not see them (PermissionDenied).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from core import as_of, audit
+from core.domain import Category, DistrictKind, ReferralStatus, Role, SourceLevel, Status
+from core.errors import PermissionDenied
+from core.permissions import Actor
+from core.rules import Reason, RuleSettings, long_unresolved_condition, reason_columns, reasons_from_row
+from core.sql_functions import days_between, year_month
+from core.stats import overdue_condition
+from db.models import District, Interview, Item, Referral
+
+WEEK = timedelta(days=7)
+TREND_MONTHS = 24
+WORST_LIMIT = 48
+RANK_SIZE = 5
+OPEN_REFERRAL = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.FILED)
+
+
+# ---------------------------------------------------------------- results
+
+@dataclass(frozen=True)
+class Change:
+    """A figure now and the same figure a week ago (None: undefined, e.g. a rate of nothing)."""
+
+    now: float | None
+    week_ago: float | None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.now is None or self.week_ago is None else self.now - self.week_ago
+
+
+@dataclass(frozen=True)
+class Headline:
+    items: Change
+    closed: Change
+    completion_rate: Change
+    overdue: Change
+    long_unresolved: Change
+    open_referrals: Change
+    interview_plans_overdue: Change
+    avg_days_to_close: float | None
+
+
+@dataclass(frozen=True)
+class DistrictFigures:
+    """One 区县 (or, with district_id None, the citywide 全市 items)."""
+
+    district_id: int | None
+    code: str | None          # adcode, FA01–FA03 for a functional area, None for 全市
+    name: str | None
+    short_name: str | None
+    functional: bool
+    items: int
+    closed: int
+    overdue: int
+    long_unresolved: int
+
+    @property
+    def open(self) -> int:
+        return self.items - self.closed
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.closed / self.items if self.items else None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Items and closed items of one category or source level."""
+
+    key: str
+    items: int
+    closed: int
+
+    @property
+    def open(self) -> int:
+        return self.items - self.closed
+
+
+@dataclass(frozen=True)
+class MonthFlow:
+    month: date                # first day of the month
+    new: int                   # items entered (created_at) in the month
+    closed: int                # items closed (closed_on) in the month and still closed
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Districts with items, best and worst; functional areas rank like any 区县, 全市 does not."""
+
+    best_completion: tuple[DistrictFigures, ...]
+    worst_completion: tuple[DistrictFigures, ...]
+    most_overdue: tuple[DistrictFigures, ...]
+    least_overdue: tuple[DistrictFigures, ...]
+
+
+@dataclass(frozen=True)
+class WorstItem:
+    id: int
+    code: str
+    district: str | None       # short name; None: 全市
+    description: str
+    reasons: tuple[Reason, ...]
+    days_overdue: int
+    days_open: int | None      # since assignment
+    days_since_progress: int | None
+    bounce_count: int
+    extension_count: int
+
+
+@dataclass(frozen=True)
+class BigScreen:
+    today: date
+    week_ago: date
+    as_of: datetime | None     # the ledger's last change (数据截至)
+    headline: Headline
+    districts: tuple[DistrictFigures, ...]   # the 41, in official order
+    citywide: DistrictFigures
+    categories: tuple[Tally, ...]
+    levels: tuple[Tally, ...]
+    trend: tuple[MonthFlow, ...]
+    ranking: Ranking
+    worst: tuple[WorstItem, ...]
+
+
+# ---------------------------------------------------------------- the three passes
+
+def require_citywide(actor: Actor) -> None:
+    """Raise PermissionDenied for a unit account: these figures cover the whole city."""
+    if actor.role is Role.UNIT:
+        raise PermissionDenied("大屏与区县地图为全市数据，责任单位账号无权查看 "
+                               "(citywide figures are not open to unit accounts)")
+
+
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _tally_rows(session: Session, *, today: date, week_ago: date, rules: RuleSettings) -> list:
+    """Pass 1: per (district, category, level), figures now and a week ago, days to close."""
+    cutoff = as_of.cutoff(week_ago)
+    # OFFSET 0 keeps the derived table from being merged into the aggregate (SQLite and
+    # PostgreSQL), so each row's look-ups run once, not once per condition that names them.
+    rows = (select(*(getattr(Item, c) for c in as_of.ROW_COLUMNS), *as_of.state_then(week_ago))
+            .offset(0).subquery("item_then"))
+    c = rows.c
+    closed = c.status == Status.CLOSED
+    existed = c.created_at < cutoff
+    timed = and_(closed, c.closed_on.is_not(None), c.assigned_on.is_not(None))
+    close_days = case((timed, days_between(c.assigned_on, c.closed_on)))
+    stmt = select(
+        c.district_id, c.category, c.source_level, func.count(), _count(closed),
+        _count(as_of.on(overdue_condition(today), rows)),
+        _count(as_of.on(long_unresolved_condition(rules, today), rows)),
+        func.coalesce(func.sum(close_days), 0), func.count(close_days), _count(existed),
+        _count(and_(existed, c.then_status == Status.CLOSED)),
+        _count(and_(existed, as_of.on(overdue_condition(week_ago), rows, as_of.THEN))),
+        _count(and_(existed, as_of.on(long_unresolved_condition(rules, week_ago), rows, as_of.THEN))),
+    ).group_by(c.district_id, c.category, c.source_level)
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def _month_start(day: date, back: int = 0) -> date:
+    months = day.year * 12 + day.month - 1 - back
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def _trend(session: Session, *, today: date) -> tuple[MonthFlow, ...]:
+    """Pass 2: items entered and items closed per month, the last TREND_MONTHS months."""
+    start = _month_start(today, TREND_MONTHS - 1)
+    since = datetime.combine(start, time.min)
+    months = (select(case((Item.created_at >= since, year_month(Item.created_at))).label("new_m"),
+                     case((and_(Item.status == Status.CLOSED, Item.closed_on >= start),
+                           year_month(Item.closed_on))).label("closed_m"))
+              .where(or_(Item.created_at >= since, Item.closed_on >= start)).subquery())
+    new, closed = {}, {}
+    stmt = select(months.c.new_m, months.c.closed_m, func.count()).group_by(months.c.new_m,
+                                                                            months.c.closed_m)
+    for new_m, closed_m, n in session.execute(stmt):
+        if new_m:
+            new[new_m] = new.get(new_m, 0) + n
+        if closed_m:
+            closed[closed_m] = closed.get(closed_m, 0) + n
+    firsts = [_month_start(today, back) for back in range(TREND_MONTHS - 1, -1, -1)]
+    keys = [f"{m.year:04d}-{m.month:02d}" for m in firsts]
+    return tuple(MonthFlow(m, new.get(k, 0), closed.get(k, 0)) for m, k in zip(firsts, keys, strict=True))
+
+
+def _worst(session: Session, *, today: date, rules: RuleSettings) -> tuple[WorstItem, ...]:
+    """Pass 3: long-unresolved items, most reasons first, then longest overdue, then oldest."""
+    flags = reason_columns(rules, today)
+    severity = sum((f.element for f in flags[1:]), flags[0].element)
+    stmt = (select(Item.id, Item.code, District.short_name, Item.description, Item.due_on,
+                   Item.assigned_on, Item.latest_progress_on, Item.bounce_count,
+                   Item.extension_count, *flags)
+            .outerjoin(District, District.id == Item.district_id)
+            .where(long_unresolved_condition(rules, today))
+            .order_by(severity.desc(), Item.due_on.asc().nulls_last(), Item.assigned_on.asc().nulls_last(),
+                      Item.id)
+            .limit(WORST_LIMIT))
+    return tuple(_worst_item(row, today) for row in session.execute(stmt))
+
+
+def _days(since: date | None, today: date) -> int | None:
+    return None if since is None else (today - since).days
+
+
+def _worst_item(row, today: date) -> WorstItem:
+    reasons = tuple(reasons_from_row(row))
+    overdue = (today - row.due_on).days if Reason.OVERDUE in reasons else 0
+    return WorstItem(row.id, row.code, row.short_name, row.description, reasons, overdue,
+                     _days(row.assigned_on, today),
+                     _days(row.latest_progress_on or row.assigned_on, today),
+                     row.bounce_count, row.extension_count)
+
+
+# ---------------------------------------------------------------- referrals and interviews
+
+def _referrals(session: Session, *, week_ago: date) -> Change:
+    open_now = and_(Referral.sent_on.is_not(None), Referral.status.in_(OPEN_REFERRAL))
+    open_then = and_(Referral.sent_on <= week_ago,
+                     or_(Referral.status.in_(OPEN_REFERRAL), Referral.updated_at >= as_of.cutoff(week_ago)))
+    now, then = session.execute(select(_count(open_now), _count(open_then))).one()
+    return Change(int(now), int(then))
+
+
+def _interviews(session: Session, *, today: date, week_ago: date) -> Change:
+    late_now = and_(Interview.plan_submitted_on.is_(None), Interview.plan_due_on < today)
+    late_then = and_(Interview.held_on <= week_ago, Interview.plan_due_on < week_ago,
+                     or_(Interview.plan_submitted_on.is_(None),
+                         Interview.plan_submitted_on > week_ago))
+    now, then = session.execute(select(_count(late_now), _count(late_then))).one()
+    return Change(int(now), int(then))
+
+
+# ---------------------------------------------------------------- assembling the screen
+
+def _sum(rows: list, col: int, keep=lambda r: True) -> int:
+    return int(sum(r[col] for r in rows if keep(r)))
+
+
+def _districts(session: Session, rows: list) -> tuple[tuple[DistrictFigures, ...], DistrictFigures]:
+    ref = session.execute(select(District.id, District.code, District.name, District.short_name,
+                                 District.kind).order_by(District.sort_order)).all()
+
+    def figures(did, code, name, short, functional) -> DistrictFigures:
+        mine = [r for r in rows if r[0] == did]
+        return DistrictFigures(did, code, name, short, functional,
+                               *(_sum(mine, col) for col in (3, 4, 5, 6)))
+
+    districts = tuple(figures(did, code, name, short, kind == DistrictKind.FUNCTIONAL)
+                      for did, code, name, short, kind in ref)
+    return districts, figures(None, None, None, None, False)
+
+
+def _tallies(rows: list, col: int, keys) -> tuple[Tally, ...]:
+    """Items and closed per value of column `col` (category or level), every value listed."""
+    items, closed = dict.fromkeys(keys, 0), dict.fromkeys(keys, 0)
+    for row in rows:
+        items[row[col]] += row[3]
+        closed[row[col]] += row[4]
+    return tuple(Tally(k.value, int(items[k]), int(closed[k])) for k in keys)
+
+
+def _rate(closed: int, items: int) -> float | None:
+    return closed / items if items else None
+
+
+def _headline(rows: list, referrals: Change, interviews: Change) -> Headline:
+    items, closed, overdue, long_, days, timed, w_items, w_closed, w_overdue, w_long = (
+        _sum(rows, col) for col in range(3, 13))
+    return Headline(Change(items, w_items), Change(closed, w_closed),
+                    Change(_rate(closed, items), _rate(w_closed, w_items)),
+                    Change(overdue, w_overdue), Change(long_, w_long), referrals, interviews,
+                    days / timed if timed else None)
+
+
+def rank_districts(districts, size: int = RANK_SIZE) -> Ranking:
+    """Best/worst `size` districts by completion rate and by overdue count, among those with items;
+    ties go to the district with more items, then official order. Best and worst never overlap."""
+    order = {d.district_id: i for i, d in enumerate(districts)}
+    ranked = [d for d in districts if d.items and d.district_id is not None]
+
+    def top(key, exclude=()) -> tuple[DistrictFigures, ...]:
+        pool = [d for d in ranked if d not in exclude]
+        return tuple(sorted(pool, key=lambda d: (key(d), -d.items, order[d.district_id]))[:size])
+
+    best = top(lambda d: -d.completion_rate)
+    most = top(lambda d: -d.overdue)
+    return Ranking(best, top(lambda d: d.completion_rate, best), most,
+                   top(lambda d: (d.overdue, -d.completion_rate), most))
+
+
+def big_screen(session: Session, *, actor: Actor, today: date,
+               rules: RuleSettings | None = None) -> BigScreen:
+    """Everything the big screen shows, citywide, as of `today` and a week before; raises
+    PermissionDenied for a unit account (see the module docstring for each definition)."""
+    require_citywide(actor)
+    rules = rules or RuleSettings()
+    week_ago = today - WEEK
+    rows = _tally_rows(session, today=today, week_ago=week_ago, rules=rules)
+    districts, citywide = _districts(session, rows)
+    headline = _headline(rows, _referrals(session, week_ago=week_ago),
+                         _interviews(session, today=today, week_ago=week_ago))
+    return BigScreen(
+        today=today, week_ago=week_ago, as_of=audit.ledger_revision(session)[1], headline=headline,
+        districts=districts, citywide=citywide, categories=_tallies(rows, 1, Category),
+        levels=_tallies(rows, 2, SourceLevel), trend=_trend(session, today=today),
+        ranking=rank_districts(districts), worst=_worst(session, today=today, rules=rules))

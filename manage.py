@@ -22,9 +22,16 @@ def cmd_migrate(args, url: str) -> int:
 
 
 def cmd_seed_demo(args, url: str) -> int:
+    from datetime import date
+
     from db import demo_data
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        raise LedgerError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
     started = time.perf_counter()
-    summary = demo_data.seed_demo(url, items=args.items, seed=args.seed, if_empty=args.if_empty)
+    summary = demo_data.seed_demo(url, items=args.items, seed=args.seed, if_empty=args.if_empty,
+                                  as_of=as_of)
     print(f"{summary} in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -84,6 +91,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--items", type=int, default=5000)
     s.add_argument("--seed", type=int, default=20261126)
     s.add_argument("--if-empty", action="store_true", help="do nothing if the ledger has items")
+    s.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="the day the demo ledger is 'as of' (default: today)")
     s.set_defaults(fn=cmd_seed_demo)
     u = sub.add_parser("create-user", help="create an account (password asked if not given)")
     u.add_argument("username")

@@ -1,0 +1,260 @@
+"""Demo data: the same seed gives the same ledger; it covers the whole domain, and every item's
+status, transitions, progress, deadline, extensions and units agree with each other."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections import defaultdict
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import manage
+from core.deadlines import parse_deadline
+from core.domain import (
+    Category,
+    InspectionKind,
+    ItemType,
+    SourceLevel,
+    Stage,
+    Status,
+    SupervisionLevel,
+    UnitRole,
+)
+from core.errors import LedgerError
+from core.rules import Reason, RuleSettings, reason_conditions
+from db.demo_data import seed_demo
+from db.engine import engine_for
+from db.models import (
+    Base,
+    District,
+    Extension,
+    Inspection,
+    Interview,
+    Item,
+    ItemUnit,
+    LedgerRevision,
+    Petition,
+    ProgressReport,
+    Referral,
+    StationedFollowUp,
+    Transition,
+    Unit,
+)
+from tests.conftest import drop_postgres_database, new_postgres_database
+
+AS_OF = date(2025, 6, 30)
+ITEMS = 2000
+
+
+@pytest.fixture
+def seeded(database_url) -> Session:
+    """A session on a ledger seeded with ITEMS demo items as of AS_OF."""
+    seed_demo(database_url, items=ITEMS, seed=7, as_of=AS_OF)
+    with Session(engine_for(database_url)) as session:
+        yield session
+
+
+@pytest.fixture
+def fresh_url(request, database_url, tmp_path):
+    """Makes more new, migrated databases of the same engine as `database_url`."""
+    def make(name: str) -> str:
+        if database_url.startswith("sqlite"):
+            path = tmp_path / f"{name}.db"
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+            url = f"sqlite:///{path}"
+            request.addfinalizer(lambda: engine_for(url).dispose())
+            return url
+        url = new_postgres_database(request.getfixturevalue("postgres_template"))
+        request.addfinalizer(lambda: drop_postgres_database(url))
+        return url
+    return make
+
+
+SEEDED_TABLES = ("inspection", "item", "item_unit", "progress_report", "transition", "extension",
+                 "supervision_notice", "stationed_follow_up", "petition", "interview",
+                 "interview_item", "referral", "referral_item")
+
+
+def ledger_digest(url: str) -> str:
+    """sha256 over every column of every table the seeding writes, in primary-key order."""
+    digest = hashlib.sha256()
+    with engine_for(url).connect() as conn:
+        for name in SEEDED_TABLES:
+            table = Base.metadata.tables[name]
+            rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+            assert rows, name
+            digest.update(repr(rows).encode())
+    return digest.hexdigest()
+
+
+def test_same_seed_same_ledger_other_seed_another(database_url, fresh_url):
+    again, other = fresh_url("again"), fresh_url("other")
+    for url, seed in ((database_url, 11), (again, 11), (other, 12)):
+        seed_demo(url, items=600, seed=seed, as_of=AS_OF)
+    assert ledger_digest(database_url) == ledger_digest(again)
+    assert ledger_digest(database_url) != ledger_digest(other)
+
+
+def distinct(session: Session, column) -> set:
+    return set(session.scalars(select(column).distinct()))
+
+
+def test_covers_every_district_status_kind_level_category(seeded):
+    assert distinct(seeded, Item.district_id) - {None} == distinct(seeded, District.id)
+    assert len(distinct(seeded, District.id)) == 41
+    assert distinct(seeded, Item.status) == set(Status)
+    assert distinct(seeded, Item.inspection_kind) == set(InspectionKind)
+    assert distinct(seeded, Item.source_level) == set(SourceLevel)
+    assert distinct(seeded, Item.category) == set(Category)
+    assert distinct(seeded, Item.item_type) == set(ItemType)
+    assert distinct(seeded, Item.stage) == set(Stage)
+    assert distinct(seeded, Item.supervision_level) == set(SupervisionLevel)
+    assert distinct(seeded, Inspection.kind) == set(InspectionKind)
+    assert distinct(seeded, Inspection.level) == set(SourceLevel)
+    assert seeded.scalar(select(func.count()).where(Inspection.year.is_not(None))) >= 6
+
+
+def test_citywide_items_are_led_by_municipal_bodies(seeded):
+    kinds = seeded.scalars(select(Unit.kind).join(Item, Item.lead_unit_id == Unit.id)
+                           .where(Item.district_id.is_(None)).distinct()).all()
+    assert kinds and set(kinds) <= {"municipal", "soe"}
+    local = seeded.execute(select(Item.district_id, Unit.district_id)
+                           .join(Unit, Item.lead_unit_id == Unit.id)
+                           .where(Item.district_id.is_not(None))).all()
+    assert all(item_district == unit_district for item_district, unit_district in local)
+
+
+def test_some_items_meet_each_long_unresolved_rule(seeded):
+    for reason, condition in reason_conditions(RuleSettings(), AS_OF).items():
+        count = seeded.scalar(select(func.count()).select_from(Item).where(condition))
+        assert count > 0, reason
+    ongoing_overdue = reason_conditions(RuleSettings(), AS_OF)[Reason.OVERDUE] & Item.is_ongoing
+    assert seeded.scalar(select(func.count()).select_from(Item).where(ongoing_overdue)) == 0
+
+
+def test_latest_progress_is_the_last_report_and_percent_rises(seeded):
+    reports = defaultdict(list)
+    for item_id, day, percent, text_ in seeded.execute(
+            select(ProgressReport.item_id, ProgressReport.reported_on, ProgressReport.percent,
+                   ProgressReport.text).order_by(ProgressReport.id)):
+        reports[item_id].append((day, percent, text_))
+    items = seeded.execute(select(Item.id, Item.latest_progress_on, Item.progress_percent,
+                                  Item.latest_progress, Item.assigned_on)).all()
+    assert {len(r) for r in reports.values()} == {1, 2, 3, 4}
+    for item_id, latest_on, percent, latest, assigned_on in items:
+        rows = reports.get(item_id)
+        if not rows:
+            assert (latest_on, percent, latest) == (None, 0, None)
+            continue
+        assert latest_on == max(day for day, _, _ in rows) == rows[-1][0]
+        assert (percent, latest) == rows[-1][1:]
+        assert [day for day, _, _ in rows] == sorted(day for day, _, _ in rows)
+        assert all(a[1] < b[1] for a, b in zip(rows, rows[1:], strict=False)), item_id
+        assert assigned_on < rows[0][0] <= AS_OF
+
+
+def test_transitions_lead_to_the_status_in_order(seeded):
+    moves = defaultdict(list)
+    for row in seeded.execute(select(Transition.item_id, Transition.from_status,
+                                     Transition.to_status, Transition.at, Transition.reason)
+                              .order_by(Transition.id)):
+        moves[row.item_id].append(row)
+    items = seeded.execute(select(Item.id, Item.status, Item.bounce_count, Item.reopen_count,
+                                  Item.closed_on, Item.close_doc_no, Item.accepted_on)).all()
+    assert len(moves) == len(items) == ITEMS
+    for item in items:
+        path = moves[item.id]
+        assert (path[0].from_status, path[0].to_status) == (None, Status.DRAFT)
+        assert path[-1].to_status == item.status
+        assert all(a.to_status == b.from_status and a.at < b.at
+                   for a, b in zip(path, path[1:], strict=False))
+        back = [m for m in path if m.to_status == Status.IN_PROGRESS and m.from_status in
+                (Status.SUBMITTED, Status.CLOSED)]
+        assert all(m.reason for m in back)
+        assert sum(m.from_status == Status.SUBMITTED for m in back) == item.bounce_count
+        assert sum(m.from_status == Status.CLOSED for m in back) == item.reopen_count
+        closed = item.status == Status.CLOSED
+        assert (item.closed_on is not None, item.close_doc_no is not None) == (closed, closed)
+        if closed:
+            assert item.accepted_on < item.closed_on <= AS_OF
+            assert path[-1].at.date() == item.closed_on
+
+
+def test_deadline_text_means_the_due_date_and_extensions_move_it(seeded):
+    items = seeded.execute(select(Item.id, Item.deadline_text, Item.due_on, Item.original_due_on,
+                                  Item.is_ongoing, Item.stage, Item.assigned_on,
+                                  Item.extension_count)).all()
+    texts = {i.deadline_text for i in items}
+    assert {"立行立改", "长期坚持"} <= texts
+    assert any(t.endswith("月底前") for t in texts) and any(t.endswith("年底前") for t in texts)
+    assert any(t.endswith("日") for t in texts)
+    approved = defaultdict(list)
+    for ext in seeded.scalars(select(Extension).where(Extension.status == "approved")
+                              .order_by(Extension.id)):
+        approved[ext.item_id].append(ext)
+    for i in items:
+        parsed = parse_deadline(i.deadline_text, assigned_on=i.assigned_on)
+        assert (parsed.due_on, parsed.ongoing) == (i.due_on, i.is_ongoing), i
+        assert (i.stage == Stage.ONGOING) == i.is_ongoing
+        chain = approved.get(i.id, [])
+        assert len(chain) == i.extension_count
+        if chain:
+            assert chain[0].old_due_on == i.original_due_on and chain[-1].new_due_on == i.due_on
+            assert all(a.new_due_on == b.old_due_on for a, b in zip(chain, chain[1:], strict=False))
+
+
+def test_each_item_has_one_lead_and_one_to_three_responsible_units(seeded):
+    roles = defaultdict(lambda: defaultdict(list))
+    for item_id, unit_id, role in seeded.execute(select(ItemUnit.item_id, ItemUnit.unit_id,
+                                                        ItemUnit.role)):
+        roles[item_id][role].append(unit_id)
+    handed_over = 0
+    for item_id, lead, holder in seeded.execute(select(Item.id, Item.lead_unit_id,
+                                                       Item.holder_unit_id)):
+        assert roles[item_id][UnitRole.LEAD] == [lead]
+        assert 1 <= len(roles[item_id][UnitRole.RESPONSIBLE]) <= 3
+        assert holder == lead or holder in roles[item_id][UnitRole.RESPONSIBLE]
+        handed_over += holder != lead
+    assert 0 < handed_over < ITEMS / 10
+
+
+def test_side_records_exist_and_point_at_the_right_places(seeded):
+    assert seeded.scalar(select(func.count()).select_from(Interview)) > 0
+    assert len(distinct(seeded, Referral.kind)) >= 4 and len(distinct(seeded, Referral.status)) >= 3
+    petition_kinds = seeded.execute(select(Inspection.kind, Inspection.level).distinct()
+                                    .join(Petition, Petition.inspection_id == Inspection.id)).all()
+    assert {(k, lv) for k, lv in petition_kinds} >= {("routine", "central")}
+    assert {k for k, _ in petition_kinds} == {"routine"}
+    stationed = seeded.scalars(select(Inspection.kind).distinct()
+                               .join(StationedFollowUp,
+                                     StationedFollowUp.inspection_id == Inspection.id)).all()
+    assert stationed == ["stationed"]
+    phones = seeded.scalars(select(Item.contact_phone).limit(200)).all()
+    assert all(p.startswith("023-6") and len(p) == 12 for p in phones)
+
+
+def test_if_empty_skips_and_a_second_seed_is_refused(database_url):
+    first = seed_demo(database_url, items=50, seed=1, as_of=AS_OF)
+    assert str(first).startswith("seeded 50 items, ") and "transitions" in str(first)
+    with Session(engine_for(database_url)) as s:
+        revision = s.scalar(select(LedgerRevision.revision))
+    again = seed_demo(database_url, items=50, seed=2, as_of=AS_OF, if_empty=True)
+    assert again.skipped_items == 50 and "nothing seeded" in str(again)
+    with pytest.raises(LedgerError, match="already has 50 items"):
+        seed_demo(database_url, items=50, seed=2, as_of=AS_OF)
+    with Session(engine_for(database_url)) as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 50
+        assert s.scalar(select(LedgerRevision.revision)) == revision == 1
+
+
+def test_manage_seed_demo_takes_as_of(database_url, monkeypatch, capsys):
+    monkeypatch.setenv("LEDGER_DATABASE_URL", database_url)
+    assert manage.main(["seed-demo", "--items", "30", "--seed", "3", "--as-of", "2024-12-31"]) == 0
+    assert "seeded 30 items" in capsys.readouterr().out
+    with Session(engine_for(database_url)) as s:
+        assert s.scalar(select(func.max(Transition.at))).date() <= date(2024, 12, 31)
+    assert manage.main(["seed-demo", "--as-of", "31.12.2024"]) == 2

@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import Session, aliased
 
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
-from core.permissions import Actor, item_scope
+from core.permissions import Actor
 from core.rules import RuleSettings, load_rule_settings
 from core.stats import overdue_condition
-from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition
+from db.models import Extension, Interview, Item, ItemUnit, ProgressReport, Referral, Transition
 
 WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)
 RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
@@ -78,6 +78,22 @@ def _returned():
                                ~reported_since))
 
 
+def unit_scope(actor: Actor):
+    """The same items as `core.permissions.item_scope` for a unit user, as a UNION of indexed
+    lookups: the OR form scans the whole table (measured 120–190 ms per section at 200k items
+    on SQLite, 15–23 ms this way). A test checks both select the same rows."""
+    parts = []
+    if actor.unit_id is not None:
+        parts += [select(Item.id).where(Item.lead_unit_id == actor.unit_id),
+                  select(Item.id).where(Item.holder_unit_id == actor.unit_id),
+                  select(ItemUnit.item_id).where(ItemUnit.unit_id == actor.unit_id)]
+    if actor.district_id is not None:
+        parts.append(select(Item.id).where(Item.district_id == actor.district_id))
+    if not parts:
+        return Item.id.is_(None)
+    return Item.id.in_(select(union(*parts).subquery().c[0]))
+
+
 def _unit_item_conditions(rules: RuleSettings, today: date) -> dict[str, object]:
     soon = today + timedelta(days=rules.due_soon_days)
     return {
@@ -91,9 +107,10 @@ def _unit_item_conditions(rules: RuleSettings, today: date) -> dict[str, object]
 
 
 def _section(session: Session, key: str, stmt, cond, order, make, limit: int) -> ActionSection:
-    total = session.scalar(select(func.count()).select_from(stmt.where(cond).subquery()))
-    rows = session.execute(stmt.where(cond).order_by(*order).limit(limit))
-    return ActionSection(f"queue.{key}", int(total or 0), [make(r) for r in rows])
+    # One query: the window count is taken before LIMIT, so every row carries the full total.
+    rows = session.execute(stmt.add_columns(func.count().over()).where(cond).order_by(*order)
+                           .limit(limit)).all()
+    return ActionSection(f"queue.{key}", int(rows[0][-1]) if rows else 0, [make(r) for r in rows])
 
 
 def _days(due: date | None, today: date) -> int | None:
@@ -116,11 +133,36 @@ def _referral_section(session, key, cond, today, limit) -> ActionSection:
                                         _days(r[3], today), str(r[4]), r[5]), limit)
 
 
+def _unit_item_sections(session: Session, actor: Actor, rules: RuleSettings, today: date,
+                        limit: int) -> list[ActionSection]:
+    """All item sections in one query: the unit's working items are read once (a CTE with one
+    0/1 flag per section), then each section takes its total and first rows by window functions.
+    Four separate queries re-read the scope four times (measured 0.6 s against 0.1 s at 200k
+    items on PostgreSQL, where the item table outgrew the buffer cache)."""
+    conditions = _unit_item_conditions(rules, today)
+    mine = (select(Item.id, Item.code, Item.description, Item.due_on, Item.status, Item.version,
+                   *(case((cond, 1), else_=0).label(key) for key, cond in conditions.items()))
+            .where(unit_scope(actor), Item.status.in_(WORKING)).cte("mine"))
+    order = (mine.c.due_on.asc().nulls_last(), mine.c.id)
+    ranked = union_all(*(
+        select(literal(key).label("section"), mine.c.id, mine.c.code, mine.c.description,
+               mine.c.due_on, mine.c.status, mine.c.version, func.count().over().label("total"),
+               func.row_number().over(order_by=order).label("rn"))
+        .where(mine.c[key] == 1) for key in conditions)).subquery()
+    rows = session.execute(select(ranked).where(ranked.c.rn <= limit)
+                           .order_by(ranked.c.section, ranked.c.rn))
+    found: dict[str, list] = {key: [] for key in conditions}
+    for r in rows:
+        found[r.section].append(r)
+    return [ActionSection(f"queue.{key}", int(rs[0].total) if rs else 0,
+                          [ActionRow("item", r.id, r.id, r.code, r.description, r.due_on,
+                                     _days(r.due_on, today), str(r.status), r.version) for r in rs])
+            for key, rs in found.items()]
+
+
 def _unit_queue(session: Session, actor: Actor, rules: RuleSettings, today: date,
                 limit: int) -> list[ActionSection]:
-    scope = item_scope(actor)
-    sections = [_item_section(session, key, and_(scope, cond), today, limit)
-                for key, cond in _unit_item_conditions(rules, today).items()]
+    sections = _unit_item_sections(session, actor, rules, today, limit)
     mine = Referral.to_unit_id == actor.unit_id if actor.unit_id is not None else Referral.id.is_(None)
     sections.append(_referral_section(session, "referrals_awaiting",
                                       and_(mine, Referral.status.in_(AWAITING_FEEDBACK)), today, limit))

@@ -3,12 +3,13 @@ from datetime import date, timedelta
 import pytest
 
 from core import extensions, items, lifecycle
-from core.action_queue import needs_my_action
-from core.domain import InterviewStatus, ReferralKind, ReferralStatus, Role, Status
+from core.action_queue import needs_my_action, unit_scope
+from core.domain import InterviewStatus, ReferralKind, ReferralStatus, Role, Status, UnitRole
+from core.permissions import Actor, item_scope
 from core.rules import RuleSettings
-from db.models import Interview, Referral
+from db.models import Interview, Item, Referral
 from tests.core.lifecycle_cases import item_in
-from tests.factories import district_id, make_actor, unit_id
+from tests.factories import district_id, make_actor, make_item, unit_id
 
 TODAY = date(2025, 11, 20)          # quarter starts 2025-10-01
 RULES = RuleSettings(due_soon_days=7)
@@ -138,3 +139,26 @@ def test_readers_have_no_queue(session, role):
     item_in(session, Status.SUBMITTED)
     queue = needs_my_action(session, actor=make_actor(session, role), today=TODAY)
     assert queue.sections == [] and queue.total == 0
+
+
+def test_the_queues_fast_scope_selects_what_item_scope_selects(session):
+    from sqlalchemy import select
+    wanzhou, water = unit_id(session, "万州区人民政府"), unit_id(session, "重庆市水利局")
+    fuling = district_id(session, "涪陵区")
+    make_item(session)                                                 # led by 万州
+    make_item(session, district_id=fuling, lead_unit_id=water)          # led by 水利局 in 涪陵
+    make_item(session, district_id=fuling, lead_unit_id=unit_id(session, "涪陵区人民政府"),
+              holder_unit_id=wanzhou)                                  # held by 万州
+    make_item(session, district_id=None, lead_unit_id=unit_id(session, "重庆市生态环境局"),
+              units={water: UnitRole.COOPERATING})                     # 水利局 cooperates
+    make_item(session, district_id=None, lead_unit_id=unit_id(session, "重庆市生态环境局"))
+    actors = [Actor(1, "a", Role.UNIT, unit_id=wanzhou), Actor(2, "b", Role.UNIT, unit_id=water),
+              Actor(3, "c", Role.UNIT, district_id=fuling),
+              Actor(4, "d", Role.UNIT, unit_id=water, district_id=fuling),
+              Actor(5, "e", Role.UNIT)]
+    for actor in actors:
+        slow = set(session.scalars(select(Item.id).where(item_scope(actor))))
+        fast = set(session.scalars(select(Item.id).where(unit_scope(actor))))
+        assert fast == slow, actor
+    assert [len(set(session.scalars(select(Item.id).where(unit_scope(a))))) for a in actors] == [
+        2, 2, 2, 3, 0]

@@ -6,12 +6,17 @@ import streamlit as st
 
 from ui.auth import current_user, sign_out
 from ui.common import label, language_switch, t
+from ui.kiosk import kiosk_actor, kiosk_navigation
 from ui.nav import navigation_for
 
 FAVICON = Path(__file__).parent / "ui" / "assets" / "favicon.png"
 
 # A local favicon: a material icon here would be fetched from the internet (offline promise).
 st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
+if kiosk_actor() is not None:
+    # A wall screen with a valid kiosk token: the big screen only, read-only, no sign-in.
+    kiosk_navigation().run()
+    st.stop()
 language_switch()
 actor = current_user()
 if actor is None:

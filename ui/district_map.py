@@ -18,6 +18,8 @@ import shapely
 from pydeck.bindings.json_tools import default_serialize
 
 from core import geo
+from core.formatting import format_count, format_percent
+from core.i18n import translate
 
 MEASURES = ("open", "overdue", "long_unresolved", "completion_rate")
 NO_DATA = "#d9d9d9"  # districts whose measure is None (e.g. a completion rate with no items)
@@ -29,13 +31,6 @@ MARKER_LABEL_SIZE = 13  # px
 MARKER_LABEL_OFFSET = (0, -18)  # px, above the dot
 FONT = "'Microsoft YaHei, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif'"  # quoted: a literal
 
-# Tooltip captions; TODO move to core/i18n.py once its catalogue has map keys.
-_CAPTIONS = {
-    "zh": {"open": "未销号", "overdue": "逾期", "long_unresolved": "久拖不决",
-           "completion_rate": "销号率"},
-    "en": {"open": "Open", "overdue": "Overdue", "long_unresolved": "Long-unresolved",
-           "completion_rate": "Closure rate"},
-}
 
 
 class CompactDeck(pdk.Deck):
@@ -47,13 +42,14 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def format_figure(measure: str, value: object) -> str:
-    """Display text of one figure: a rate in [0, 1] as a percentage, None as '—', else str()."""
+def format_figure(measure: str, value: object, lang: str = "zh") -> str:
+    """Display text of one figure: a rate in [0, 1] as a percentage with one decimal, a count the
+    Chinese way (1.23万), None as '—'."""
     if value is None:
         return "—"
     if measure == "completion_rate":
-        return f"{float(value):.1%}"
-    return str(value)
+        return format_percent(float(value))
+    return format_count(value, lang)
 
 
 def legend_items(breaks: Sequence[float], palette: Sequence[str],
@@ -70,13 +66,13 @@ def measure_breaks(rows: Sequence[Mapping], measure: str, n: int = 5) -> list[fl
     return geo.colour_bins(values, n) if values else [0.0, 0.0]
 
 
-def _decorate(props: dict, measure: str, breaks: Sequence[float]) -> dict:
+def _decorate(props: dict, measure: str, breaks: Sequence[float], lang: str) -> dict:
     """Add the fill colour and the tooltip's display texts to one object's properties."""
     value = props.get(measure)
     palette = geo.palette_for(measure)
     fill = geo.hex_to_rgb(NO_DATA) if value is None else geo.colour_for(value, breaks, palette)
-    texts = {f"{key}_text": format_figure(key, props.get(key, 0)) for key in MEASURES}
-    return {**props, **texts, "fill": fill, "measure_text": format_figure(measure, value)}
+    texts = {f"{key}_text": format_figure(key, props.get(key, 0), lang) for key in MEASURES}
+    return {**props, **texts, "fill": fill, "measure_text": format_figure(measure, value, lang)}
 
 
 def _district_layer(collection: dict) -> pdk.Layer:
@@ -184,10 +180,12 @@ def _marker_layers(data: list[dict]) -> list[pdk.Layer]:
 
 
 def _tooltip(measure_label: str, lang: str) -> dict:
-    cap = _CAPTIONS.get(lang, _CAPTIONS["zh"])
-    rows = "".join(f"<div>{cap[key]}：{{{key}_text}}</div>" for key in MEASURES)
+    colon = ": " if lang == "en" else "："
+    rows = "".join(f"<div>{escape(translate(f'map.measure.{key}', lang))}{colon}{{{key}_text}}</div>"
+                   for key in MEASURES)
     html = (f"<div style='font-size:15px;font-weight:700'>{{name}}</div>"
-            f"<div style='margin:2px 0 4px'>{escape(measure_label)}：<b>{{measure_text}}</b></div>{rows}")
+            f"<div style='margin:2px 0 4px'>{escape(measure_label)}{colon}<b>{{measure_text}}</b></div>"
+            f"{rows}")
     return {"html": html, "style": {"backgroundColor": "rgba(33,37,41,0.92)", "color": "white",
                                     "fontSize": "13px", "padding": "8px 10px"}}
 
@@ -210,8 +208,8 @@ def district_deck(figures_by_code: Mapping[str, Mapping], *, measure: str, measu
     markers = _marker_rows(functional_markers, figures_by_code)
     breaks = measure_breaks(districts + markers, measure)
     for feature, props in zip(features, districts, strict=True):
-        feature["properties"] = _decorate(props, measure, breaks)
-    markers = [_decorate(row, measure, breaks) for row in markers]
+        feature["properties"] = _decorate(props, measure, breaks, lang)
+    markers = [_decorate(row, measure, breaks, lang) for row in markers]
     labels = _district_labels(view.zoom, taken=_marker_boxes(markers, view.zoom))
     fills = {f["properties"]["code"]: f["properties"]["fill"] for f in features}
     layers = [_district_layer(collection), *_district_label_layers(labels, fills),
@@ -220,3 +218,15 @@ def district_deck(figures_by_code: Mapping[str, Mapping], *, measure: str, measu
         layers=layers, map_provider=None, tooltip=_tooltip(measure_label, lang),
         initial_view_state=pdk.ViewState(longitude=view.longitude, latitude=view.latitude,
                                          zoom=view.zoom, pitch=0, bearing=0))
+
+
+def picked_code(selection) -> str | None:
+    """The code (adcode, or FA01–FA03) of the district or functional area clicked in a
+    `st.pydeck_chart` selection, else None. A GeoJSON feature carries it in its properties."""
+    objects = (selection or {}).get("objects") or {}
+    for layer_id in ("districts", "functional-areas"):
+        for picked in objects.get(layer_id) or []:
+            code = picked.get("code") or (picked.get("properties") or {}).get("code")
+            if code:
+                return str(code)
+    return None

@@ -20,12 +20,20 @@ class PageSpec:
     icon: str
     roles: frozenset[Role]
     group_key: str
+    url_path: str | None = None   # None: Streamlit derives it from the file name
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", ALL_ROLES, "nav.group.ledger"),
     PageSpec("pages/ledger.py", "nav.ledger", ":material/table_view:", ALL_ROLES, "nav.group.ledger"),
+    PageSpec("pages/big_screen.py", "nav.big_screen", ":material/tv:",
+             frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN, Role.VIEWER}), "nav.group.ledger",
+             url_path="big-screen"),
+    PageSpec("pages/district_map.py", "nav.district_map", ":material/map:",
+             frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.ledger"),
     PageSpec("pages/users.py", "nav.users", ":material/manage_accounts:", frozenset({Role.ADMIN}),
+             "nav.group.admin"),
+    PageSpec("pages/kiosk_tokens.py", "nav.kiosk_tokens", ":material/key:", frozenset({Role.ADMIN}),
              "nav.group.admin"),
 )
 
@@ -41,5 +49,5 @@ def navigation_for(role: Role):
     for spec in PAGES:
         if role in spec.roles:
             sections.setdefault(t(spec.group_key), []).append(
-                st.Page(spec.path, title=t(spec.title_key), icon=spec.icon))
+                st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path))
     return st.navigation(sections)

@@ -137,3 +137,27 @@ def test_compact_json_is_much_smaller_than_pydecks_default():
     assert len(deck.to_json()) < 200_000
     assert len(deck.to_json()) * 3 < len(pdk.Deck.to_json(deck))
     assert json.loads(deck.to_json()) == json.loads(pdk.Deck.to_json(deck))
+
+
+@pytest.mark.parametrize("selection, code", [
+    ({"objects": {"districts": [{"type": "Feature", "properties": {"code": "500103"}}]}}, "500103"),
+    ({"objects": {"districts": [{"code": "500101", "name": "万州区"}]}}, "500101"),
+    ({"objects": {"functional-areas": [{"code": "FA02", "name": "重庆高新区"}]}}, "FA02"),
+    ({"objects": {}}, None), ({}, None), (None, None),
+    ({"objects": {"district-labels": [{"code": "500101"}]}}, None),  # labels are not pickable
+])
+def test_picked_code_reads_a_click_on_a_district_or_marker(selection, code):
+    assert dm.picked_code(selection) == code
+
+
+def test_tooltip_captions_come_from_the_catalogue_in_both_languages():
+    zh, en = _deck()._tooltip["html"], _deck(lang="en")._tooltip["html"]
+    assert "销号率：{completion_rate_text}" in zh and "Closure rate: {completion_rate_text}" in en
+
+
+def test_large_counts_read_the_chinese_way_in_tooltips():
+    deck = _deck(figures={"500101": {"open": 123_456, "overdue": 12, "long_unresolved": 0,
+                                     "completion_rate": 0.5}})
+    props = {f["properties"]["code"]: f["properties"]
+             for f in _layer(_spec(deck), "districts")["data"]["features"]}
+    assert props["500101"]["open_text"] == "12.3万" and props["500101"]["completion_rate_text"] == "50.0%"

@@ -1,0 +1,99 @@
+"""领导大屏: the whole city at a glance — dark, no chrome, no mouse needed, refreshing itself.
+
+Opened by a signed-in leader/coordinator/admin/viewer, or by a wall screen with a kiosk token.
+The figures come from core.bigscreen through the revision-keyed cache; the rolling list of the
+worst items turns one page per refresh and keeps its place in session state.
+"""
+
+import streamlit as st
+
+from core.domain import Category, SourceLevel
+from ui import cache, charts, kiosk, screen
+from ui.common import label, lang, t
+from ui.district_map import MEASURES
+
+# px at the 1920×1080 design size; other screens are zoomed by CSS, so sizes stay fixed
+MAP_SIZE = (690, 660)
+MIDDLE_WIDTH, SIDE_WIDTH = 640, 500
+WORST_PAGE_KEY = "big_screen_worst_page"
+
+actor = kiosk.viewing_actor()
+screen.apply_kiosk_style()
+measure = st.query_params.get("measure", "overdue")  # a wall screen picks its map by URL
+measure = measure if measure in MEASURES else "overdue"
+refresh_seconds = cache.ledger_state()[2].big_screen_refresh_seconds
+
+
+def header(data) -> None:
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.title(t("big_screen.title"), anchor=False)
+    when = data.as_of.strftime("%Y-%m-%d %H:%M") if data.as_of else "—"
+    with right:
+        st.html(screen.stamp_html(t("app.data_as_of", when=when),
+                                  t("big_screen.refresh", seconds=refresh_seconds),
+                                  t("big_screen.delta_note", day=data.week_ago.strftime("%m-%d"))))
+
+
+def map_panel(shown) -> None:
+    measure_label = t(f"map.measure.{measure}")
+    screen.panel_title(t("big_screen.map", measure=measure_label))
+    deck = cache.district_deck(shown, measure=measure, measure_label=measure_label, lang=lang(),
+                               size=MAP_SIZE)
+    st.pydeck_chart(deck, height=MAP_SIZE[1], key="big_screen_map")
+    st.html(screen.legend_html(cache.figures_by_code(shown.data), measure, lang()))
+    st.html(screen.functional_html(shown.data.districts, measure, measure_label, lang()))
+
+
+def chart_panels(data) -> None:
+    screen.panel_title(t("big_screen.trend", months=len(data.trend)))
+    st.altair_chart(charts.trend_chart(data.trend, lang=lang(), height=190, width=MIDDLE_WIDTH),
+                    theme=None, width="content", key="big_screen_trend")
+    screen.panel_title(t("big_screen.by_category"))
+    st.altair_chart(charts.tally_chart(data.categories, lambda k: label(k, Category),
+                                       title_key="chart.category", lang=lang(), height=185,
+                                       width=MIDDLE_WIDTH),
+                    theme=None, width="content", key="big_screen_categories")
+
+
+def side_panel(data) -> None:
+    screen.panel_title(t("big_screen.ranking"))
+    st.html(screen.ranking_html(data.ranking, lang()))
+    screen.panel_title(t("big_screen.by_level"))
+    st.altair_chart(charts.tally_chart(data.levels, lambda k: label(k, SourceLevel),
+                                       title_key="chart.level", lang=lang(), height=84,
+                                       width=SIDE_WIDTH),
+                    theme=None, width="content", key="big_screen_levels")
+
+
+def worst_panel(data) -> None:
+    turn = st.session_state.get(WORST_PAGE_KEY, -1) + 1  # one page further on each refresh
+    st.session_state[WORST_PAGE_KEY] = turn
+    rows, page, pages = screen.worst_page(data.worst, turn)
+    screen.panel_title(t("big_screen.worst"), t("big_screen.page", page=page, pages=pages))
+    if rows:
+        st.html(screen.worst_html(rows, lang()))
+    else:
+        st.caption(t("big_screen.no_worst"))
+
+
+@st.fragment(run_every=refresh_seconds)
+def big_screen() -> None:
+    kiosk.recheck()  # a revoked token leaves for the sign-in page at the next refresh
+    shown = cache.big_screen(actor)
+    header(shown.data)
+    screen.headline_cards(shown.data.headline, lang())
+    left, right = st.columns([0.37, 0.63])
+    with left:
+        map_panel(shown)
+    with right:
+        middle, side = st.columns([0.56, 0.44])
+        with middle:
+            chart_panels(shown.data)
+        with side:
+            side_panel(shown.data)
+        worst_panel(shown.data)
+    if not kiosk.in_kiosk():
+        st.page_link("pages/overview.py", label=t("big_screen.back"), icon=":material/arrow_back:")
+
+
+big_screen()

@@ -1,0 +1,73 @@
+"""大屏令牌 (admin): issue a named kiosk token for a wall screen, list tokens, revoke one.
+Permission is checked again in core; the token is shown once and only its hash is stored."""
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from core import kiosk
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from ui.common import current_actor, db, t
+from ui.kiosk import PARAM, URL_PATH
+
+actor = current_actor()
+st.title(t("kiosk_tokens.title"))
+st.caption(t("kiosk_tokens.intro"))
+
+
+def kiosk_url(token: str) -> str:
+    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]  # scheme, host, base path
+    return f"{base}/{URL_PATH}?{PARAM}={token}"
+
+
+def report(action) -> bool:
+    """Run a core call, showing its refusal in the user's words; True if it went through."""
+    try:
+        with db() as session:
+            action(session)
+        return True
+    except ValidationFailed as exc:
+        st.error(t("error.invalid", detail=str(exc)))
+    except NotFound as exc:
+        st.error(str(exc))
+    except PermissionDenied:
+        st.error(t("error.permission"))
+    return False
+
+
+with st.form("issue_token", clear_on_submit=True):
+    st.subheader(t("kiosk_tokens.create"))
+    name = st.text_input(t("kiosk.field.name"), placeholder=t("kiosk_tokens.name_help"),
+                         key="kiosk_name", max_chars=kiosk.MAX_NAME)
+    if st.form_submit_button(t("kiosk_tokens.submit"), type="primary"):
+        issued = []
+        if report(lambda s: issued.append(kiosk.create_token(s, actor=actor, name=name,
+                                                             now=datetime.now()))):
+            st.success(t("kiosk_tokens.issued", name=issued[0].name))
+            st.code(kiosk_url(issued[0].token), language=None)
+
+with db() as session:
+    tokens = kiosk.list_tokens(session, actor=actor)
+active = [row.name for row in tokens if row.active]
+
+st.subheader(t("kiosk_tokens.revoke"))
+if active:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(t("kiosk.field.name"), active, key="kiosk_revoke_name")
+    if right.button(t("kiosk_tokens.revoke_submit"), key="kiosk_revoke"):
+        if report(lambda s: kiosk.revoke_token(s, actor=actor, name=chosen, now=datetime.now())):
+            st.success(t("kiosk_tokens.revoked", name=chosen))
+            with db() as session:
+                tokens = kiosk.list_tokens(session, actor=actor)
+else:
+    st.caption(t("kiosk_tokens.none_active"))
+
+st.dataframe(pd.DataFrame({
+    t("kiosk.field.name"): [r.name for r in tokens],
+    t("kiosk_tokens.col.active"): [r.active for r in tokens],
+    t("kiosk_tokens.col.created_by"): [r.created_by or "" for r in tokens],
+    t("kiosk_tokens.col.created_at"): [r.created_at for r in tokens],
+    t("kiosk_tokens.col.last_used"): [r.last_used_at for r in tokens],
+    t("kiosk_tokens.col.revoked_at"): [r.revoked_at for r in tokens],
+}), hide_index=True, key="kiosk_token_list")

@@ -1,0 +1,203 @@
+"""The big screen's look: dark kiosk styling, headline cards, district ranking, the rolling list of
+worst items, the map legend. Streamlit-aware but free of data access: pages pass core's figures.
+
+Designed at 1920×1080 CSS pixels; other screens get the same layout scaled with CSS `zoom`
+(3840×2160 ×2, 2560×1440 ×4/3, 1366×768 ×0.71), so a 4K wall shows it as big as a 1080p one.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from core import geo
+from core.bigscreen import DistrictFigures, Headline, Ranking, WorstItem
+from core.formatting import format_count, format_days, format_percent, format_points, format_signed_count
+from core.i18n import translate
+from core.rules import Reason
+from ui import district_map
+
+BG, PANEL, LINE, INK, MUTED = "#0B1526", "#101D33", "#1E2D47", "#E6EDF3", "#9FB0C8"
+ACCENT = "#56B4E9"
+WORST_PER_PAGE = 6
+DESIGN_WIDTH = 1920
+ZOOM_FROM, ZOOM_TO, ZOOM_STEP = 960, 7680, 32
+
+KIOSK_CSS = f"""
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stStatusWidget"], footer {{display: none !important;}}
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{background: {BG}; color: {INK};}}
+[data-testid="stMainBlockContainer"] {{padding: 14px 22px 8px; max-width: none; zoom: 0.5;}}
+{{zooms}}
+[data-testid="stVerticalBlock"] {{gap: 10px;}}
+[data-testid="stHorizontalBlock"] {{gap: 12px;}}
+/* a refresh must not dim the screen: keep stale elements fully visible */
+[data-stale="true"], .stale-element {{opacity: 1 !important; transition: none !important;}}
+h1 {{color: {INK} !important; font-size: 34px !important; padding: 0 !important;
+     letter-spacing: 2px;}}
+[data-testid="stCaptionContainer"], .stCaption {{color: {MUTED} !important; font-size: 15px;}}
+[data-testid="stMetric"] {{background: {PANEL}; border: 1px solid {LINE}; border-radius: 10px;
+     padding: 8px 14px;}}
+[data-testid="stMetricLabel"] p {{color: {MUTED} !important; font-size: 18px !important;}}
+[data-testid="stMetricValue"] {{color: {INK} !important; font-size: 44px !important;
+     font-weight: 700; line-height: 1.15;}}
+[data-testid="stMetricDelta"] {{font-size: 16px !important;}}
+.bs-panel-title {{color: {INK}; font-size: 19px; font-weight: 600; margin: 0 0 4px;
+     border-left: 4px solid {ACCENT}; padding-left: 8px;}}
+.bs-rank {{display: grid; grid-template-columns: 1fr 1fr; gap: 10px 14px;}}
+.bs-rank h4 {{color: {MUTED}; font-size: 15px; font-weight: 500; margin: 0 0 4px; padding: 0;}}
+.bs-rank ol {{margin: 0; padding: 0; list-style: none; counter-reset: r;}}
+.bs-rank li {{display: flex; justify-content: space-between; color: {INK}; font-size: 17px;
+     line-height: 26px; border-bottom: 1px solid {LINE}; counter-increment: r;}}
+.bs-rank li::before {{content: counter(r); color: {MUTED}; width: 22px;}}
+.bs-rank li span:first-of-type {{flex: 1;}}
+.bs-rank b {{font-variant-numeric: tabular-nums;}}
+.bs-worst {{width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 17px;}}
+.bs-worst th {{color: {MUTED}; font-weight: 500; text-align: left; padding: 4px 8px;
+     border-bottom: 1px solid {LINE};}}
+.bs-worst td {{color: {INK}; padding: 4px 8px; border-bottom: 1px solid {LINE};
+     white-space: nowrap; overflow: hidden; text-overflow: ellipsis; height: 25px;}}
+.bs-chip {{display: inline-block; background: #3A1D12; color: #FFB38A; border-radius: 4px;
+     padding: 0 7px; margin-right: 6px; font-size: 15px;}}
+.bs-head {{display: flex; justify-content: space-between; align-items: baseline;}}
+.bs-page {{color: {MUTED}; font-size: 15px;}}
+.bs-fa {{display: flex; gap: 10px; margin-top: 6px;}}
+.bs-fa div {{flex: 1; background: {PANEL}; border: 1px solid {LINE}; border-radius: 8px;
+     padding: 6px 10px; color: {MUTED}; font-size: 15px;}}
+.bs-fa b {{display: block; color: {INK}; font-size: 24px; font-weight: 700;}}
+.bs-stamp {{text-align: right; color: {MUTED}; font-size: 16px; white-space: nowrap;}}
+.bs-stamp b {{color: {INK}; font-size: 20px; font-weight: 600;}}
+</style>
+"""
+
+
+def _zoom_rules() -> str:
+    """zoom = viewport width ÷ DESIGN_WIDTH, in ZOOM_STEP-pixel steps (rounded down, so the page
+    is never wider than the screen): the layout is always DESIGN_WIDTH CSS pixels wide."""
+    block = '[data-testid="stMainBlockContainer"]'
+    return "\n".join(f"@media (min-width: {w}px) {{ {block} {{zoom: {w / DESIGN_WIDTH:.4f};}} }}"
+                     for w in range(ZOOM_FROM, ZOOM_TO + 1, ZOOM_STEP))
+
+
+def apply_kiosk_style() -> None:
+    """Hide Streamlit's chrome (header, toolbar, sidebar) and switch this page to the dark screen,
+    scaled so that any screen shows the 1920-pixel design."""
+    st.html(KIOSK_CSS.replace("{zooms}", _zoom_rules()))
+
+
+def panel_title(text: str, aside: str = "") -> None:
+    side = f'<span class="bs-page">{escape(aside)}</span>' if aside else ""
+    st.html(f'<div class="bs-head"><div class="bs-panel-title">{escape(text)}</div>{side}</div>')
+
+
+def stamp_html(as_of: str, refresh: str, note: str) -> str:
+    """The header's right side: 数据截至 in bold (it matters most on a wall), refresh and delta note."""
+    return (f'<div class="bs-stamp"><b>{escape(as_of)}</b> · {escape(refresh)} · {escape(note)}'
+            "</div>")
+
+
+def _delta_style(delta: float | None, bad_when_up: bool | None) -> dict:
+    if not delta:
+        return {"delta_color": "off", "delta_arrow": "off"}
+    if bad_when_up is None:
+        return {"delta_color": "off"}
+    return {"delta_color": "inverse" if bad_when_up else "normal"}
+
+
+def headline_cards(head: Headline, lang: str) -> None:
+    """Eight big figures in a row, each but the last with its change since last week."""
+    counts = [("big_screen.items", head.items, None), ("big_screen.closed", head.closed, False),
+              ("big_screen.overdue", head.overdue, True),
+              ("big_screen.long_unresolved", head.long_unresolved, True),
+              ("big_screen.open_referrals", head.open_referrals, True),
+              ("big_screen.interviews_overdue", head.interview_plans_overdue, True)]
+    cols = st.columns(8)
+    rate = head.completion_rate
+    cols[0].metric(translate("big_screen.completion", lang), format_percent(rate.now),
+                   format_points(rate.delta, lang) if rate.delta is not None else None,
+                   **_delta_style(rate.delta, False))
+    for col, (key, change, bad_when_up) in zip(cols[1:7], counts, strict=True):
+        col.metric(translate(key, lang), format_count(change.now, lang),
+                   format_signed_count(change.delta, lang), **_delta_style(change.delta, bad_when_up))
+    cols[7].metric(translate("big_screen.avg_close", lang), format_days(head.avg_days_to_close, lang))
+
+
+def _rank_list(title: str, rows: tuple[DistrictFigures, ...], value) -> str:
+    items = "".join(f"<li><span>{escape(d.short_name or '')}</span><b>{escape(value(d))}</b></li>"
+                    for d in rows)
+    return f"<div><h4>{escape(title)}</h4><ol>{items}</ol></div>"
+
+
+def ranking_html(ranking: Ranking, lang: str) -> str:
+    """Four short lists: best and worst closure rate, most and fewest overdue."""
+    rate = lambda d: format_percent(d.completion_rate)  # noqa: E731
+    overdue = lambda d: format_count(d.overdue, lang)  # noqa: E731
+    lists = [("big_screen.best_completion", ranking.best_completion, rate),
+             ("big_screen.worst_completion", ranking.worst_completion, rate),
+             ("big_screen.most_overdue", ranking.most_overdue, overdue),
+             ("big_screen.least_overdue", ranking.least_overdue, overdue)]
+    return ('<div class="bs-rank">'
+            + "".join(_rank_list(translate(k, lang), rows, fn) for k, rows, fn in lists) + "</div>")
+
+
+def reason_text(item: WorstItem, reason: Reason, lang: str) -> str:
+    """One reason with its figure: 逾期 120 天, 95 天无进展, 验收不通过 2 次 …"""
+    values = {Reason.OVERDUE: {"days": item.days_overdue},
+              Reason.STALE: {"days": item.days_since_progress},
+              Reason.BOUNCED: {"n": item.bounce_count}, Reason.OLD: {"days": item.days_open},
+              Reason.EXTENDED: {"n": item.extension_count}, Reason.INTERVIEW: {}}[reason]
+    return translate(f"reason.{reason.value}", lang, **values)
+
+
+def worst_page(items: tuple[WorstItem, ...], page: int) -> tuple[tuple[WorstItem, ...], int, int]:
+    """(rows on page `page` modulo the page count, the page number 1-based, the page count)."""
+    pages = max(1, -(-len(items) // WORST_PER_PAGE))
+    page = page % pages
+    return items[page * WORST_PER_PAGE:(page + 1) * WORST_PER_PAGE], page + 1, pages
+
+
+def worst_html(rows: tuple[WorstItem, ...], lang: str) -> str:
+    """The worst items as a fixed table: code, district, problem, reasons as chips."""
+    head = "".join(f'<th style="width:{w}">{escape(translate(k, lang))}</th>' for k, w in (
+        ("col.code", "15%"), ("col.district", "8%"), ("big_screen.col.problem", "35%"),
+        ("big_screen.col.reasons", "42%")))
+    body = "".join(
+        f"<tr><td>{escape(i.code)}</td>"
+        f"<td>{escape(i.district or translate('district.citywide', lang))}</td>"
+        f"<td>{escape(i.description)}</td><td>"
+        + "".join(f'<span class="bs-chip">{escape(reason_text(i, r, lang))}</span>' for r in i.reasons)
+        + "</td></tr>" for i in rows)
+    return f'<table class="bs-worst"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def legend_html(figures: dict[str, dict], measure: str, lang: str, *, ink: str = MUTED) -> str:
+    """The map's colour classes (the same breaks and colours the map uses), a no-data swatch if
+    any district has none, and the note on functional-area dots. Inline styles: it is shown on
+    the dark big screen and on the light map page alike."""
+    fmt = (lambda v: format_percent(v)) if measure == "completion_rate" else (
+        lambda v: format_count(v, lang))
+    rows = list(figures.values())
+    breaks = district_map.measure_breaks(rows, measure)
+    items = district_map.legend_items(breaks, geo.palette_for(measure), fmt)
+    if any(r.get(measure) is None for r in rows):
+        items.append((district_map.NO_DATA, translate("map.no_data", lang)))
+    swatch = ("display:inline-block;width:14px;height:14px;border-radius:3px;margin-right:5px;"
+              "vertical-align:-2px;background:")
+    spans = "".join(f'<span><i style="{swatch}{c}"></i>{escape(text)}</span>' for c, text in items)
+    note = f"<span>{escape(translate('map.markers', lang))}</span>"
+    return (f'<div style="display:flex;flex-wrap:wrap;gap:4px 14px;color:{ink};font-size:14px">'
+            f"{spans}{note}</div>")
+
+
+def functional_html(districts: tuple[DistrictFigures, ...], measure: str, label: str, lang: str) -> str:
+    """The three functional areas (drawn as dots on the map) with their figure for `measure`,
+    readable without hovering."""
+    def value(d: DistrictFigures) -> str:
+        return format_percent(d.completion_rate) if measure == "completion_rate" else format_count(
+            getattr(d, measure), lang)
+    cards = "".join(f"<div>{escape(d.name or '')} · {escape(label)}<b>{escape(value(d))}</b></div>"
+                    for d in districts if d.functional)
+    return f'<div class="bs-fa">{cards}</div>'

@@ -48,6 +48,54 @@ def cmd_create_user(args, url: str) -> int:
     return 0
 
 
+def cmd_import_ledger(args, url: str) -> int:
+    from pathlib import Path
+
+    from core.errors import ValidationFailed
+    from core.i18n import translate
+    from core.imports import import_ledger
+    from db.engine import session_scope
+    data = Path(args.path).read_bytes()
+    try:
+        with session_scope(url) as session:
+            result = import_ledger(session, actor=SYSTEM, data=data, dry_run=args.dry_run,
+                                   inspection=args.inspection, filename=Path(args.path).name)
+    except ValidationFailed as exc:
+        print(translate("import.failed", count=len(exc.problems)), file=sys.stderr)
+        for p in exc.problems[:args.max_errors]:
+            key = "import.problem" if p.row is not None else "import.problem_file"
+            print(translate(key, row=p.row, column=p.column, message=p.message), file=sys.stderr)
+        if len(exc.problems) > args.max_errors:
+            print(translate("import.more_problems", count=len(exc.problems) - args.max_errors),
+                  file=sys.stderr)
+        return 2
+    key = "import.summary_dry" if result.dry_run else "import.summary"
+    print(translate(key, sheet=result.sheet, created=result.created, changed=result.changed,
+                    unchanged=result.unchanged))
+    return 0
+
+
+def cmd_export_ledger(args, url: str) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from core.exports import export_ledger, ledger_filter_from_words
+    from core.i18n import translate
+    from core.ledger_query import list_items
+    from db.engine import session_scope
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    with session_scope(url) as session:
+        flt = ledger_filter_from_words(
+            session, districts=args.district, statuses=args.status, levels=args.level,
+            kinds=args.kind, categories=args.category, overdue=args.overdue,
+            include_closed=args.include_closed, search=args.search)
+        data = export_ledger(session, actor=SYSTEM, flt=flt, today=today)
+        count = list_items(session, actor=SYSTEM, flt=flt, today=today, page_size=1).total
+    Path(args.path).write_bytes(data)
+    print(translate("export.done", count=count, path=args.path))
+    return 0
+
+
 def cmd_kiosk_token(args, url: str) -> int:
     from datetime import datetime
 
@@ -103,7 +151,30 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--district-id", type=int)
     u.set_defaults(fn=cmd_create_user)
     _kiosk_token_commands(sub)
+    _ledger_file_commands(sub)
     return p
+
+
+def _ledger_file_commands(sub) -> None:
+    i = sub.add_parser("import-ledger", help="import an Excel ledger (.xlsx): every row or none; "
+                                             "exit code 2 and the errors by row and column if any")
+    i.add_argument("path")
+    i.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    i.add_argument("--inspection", help="问题来源 (inspection name) of rows that name none")
+    i.add_argument("--max-errors", type=int, default=200, help="errors printed at most")
+    i.set_defaults(fn=cmd_import_ledger)
+    e = sub.add_parser("export-ledger", help="export the filtered ledger to .xlsx (import layout)")
+    e.add_argument("path")
+    e.add_argument("--district", action="append", default=[], help="区县 name (repeatable; 全市)")
+    e.add_argument("--status", action="append", default=[], help="状态, e.g. 整改中 (repeatable)")
+    e.add_argument("--level", action="append", default=[], help="来源层级: 中央/部级/市级")
+    e.add_argument("--kind", action="append", default=[], help="督察类型: 例行/专项/驻点/日常")
+    e.add_argument("--category", action="append", default=[], help="问题类别, e.g. 水 (repeatable)")
+    e.add_argument("--overdue", action="store_true", help="only overdue items")
+    e.add_argument("--include-closed", action="store_true", help="also closed (已销号) items")
+    e.add_argument("--search", default="", help="text in 问题描述 or 编号")
+    e.add_argument("--today", help="the day the export is as of (YYYY-MM-DD; default today)")
+    e.set_defaults(fn=cmd_export_ledger)
 
 
 def main(argv: list[str] | None = None) -> int:

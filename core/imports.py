@@ -1,0 +1,94 @@
+"""Import of an Excel ledger (台账): a preview, then every row or none.
+
+Every row is validated first, with lookups loaded once. On any problem `import_ledger` raises
+ValidationFailed listing each one by Excel row and by column as the sheet names it, and writes
+nothing. Rows are keyed by 编号, or by 问题来源 + 序号 when a row has no 编号. Only the columns a
+sheet has are compared and written: re-importing the same file changes nothing (no version, no
+audit row per item); a changed row updates its item (version + 1, audit before/after); a new row
+creates one (状态 from the sheet, else 已交办 with a 交办日期, else 待交办). Blank 类型/阶段/督办级别/
+状态/完成进度 keep an item's value (a new item gets the default). A 版本 column (the export writes
+one) makes a row edited on an item that changed since the export a stale edit, refused.
+Coordinators and admins only ("ledger.import"); writes go in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.domain import AuditOutcome
+from core.errors import FieldProblem, PermissionDenied, ValidationFailed
+from core.import_plan import Plan, plan_import
+from core.import_preview import ImportPreview, ImportRow
+from core.import_writes import ACTION, insert_items, record_summary, update_items
+from core.permissions import Actor, require
+
+__all__ = ["ImportPreview", "ImportResult", "ImportRow", "import_ledger", "preview_import"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    changed: int
+    unchanged: int
+    dry_run: bool
+    sheet: str
+    created_codes: list[str] = field(default_factory=list)
+    changed_codes: list[str] = field(default_factory=list)
+
+
+def preview_import(session: Session, *, actor: Actor, data: bytes, inspection: str | None = None,
+                   lang: str = "zh") -> ImportPreview:
+    """What importing the workbook `data` would do, row by row, and every problem (by Excel row and
+    column as written); writes nothing. `inspection`: the 问题来源 of rows that name none.
+    Coordinator/admin only: raises PermissionDenied."""
+    require(actor, ACTION)
+    return plan_import(session, data=data, inspection=inspection, lang=lang).preview
+
+
+def import_ledger(session: Session, *, actor: Actor, data: bytes, dry_run: bool = False,
+                  inspection: str | None = None, filename: str | None = None,
+                  lang: str = "zh") -> ImportResult:
+    """Import every row of the workbook `data`, or none: raises ValidationFailed (each problem by
+    Excel row and column), PermissionDenied (not coordinator/admin; refusals are audited) or
+    StaleEdit (an item saved meanwhile). Writes in the caller's transaction; dry_run writes nothing."""
+    try:
+        require(actor, ACTION)
+    except PermissionDenied as exc:
+        audit.record_refusal(session, actor=actor, action=ACTION, entity="ledger", entity_id=None,
+                             outcome=AuditOutcome.REFUSED_PERMISSION, detail=str(exc))
+        raise
+    plan = plan_import(session, data=data, inspection=inspection, lang=lang)
+    preview = plan.preview
+    if preview.errors:
+        audit.record_refusal(session, actor=actor, action=ACTION, entity="ledger", entity_id=None,
+                             outcome=AuditOutcome.REFUSED_INVALID,
+                             detail=_refusal_detail(preview.errors, filename))
+        raise ValidationFailed(preview.errors)
+    result = ImportResult(preview.new, preview.changed, preview.unchanged, dry_run, preview.sheet,
+                          [r.code for r in preview.rows if r.action == "new"],
+                          [r.code for r in preview.rows if r.action == "changed"])
+    if not dry_run:
+        _write(session, actor, plan, result, data, filename)
+    return result
+
+
+def _write(session: Session, actor: Actor, plan: Plan, result: ImportResult, data: bytes,
+           filename: str | None) -> None:
+    at = datetime.now()
+    insert_items(session, actor=actor, creates=plan.creates, at=at)
+    update_items(session, actor=actor, updates=plan.updates, at=at)
+    summary = {"sheet": result.sheet, "created": result.created, "changed": result.changed,
+               "unchanged": result.unchanged, "sha256": hashlib.sha256(data).hexdigest()}
+    record_summary(session, actor=actor, summary=summary, detail=filename,
+                   changed_anything=bool(result.created or result.changed))
+
+
+def _refusal_detail(errors: list[FieldProblem], filename: str | None) -> str:
+    shown = "; ".join(str(ValidationFailed([p])) for p in errors[:20])
+    more = f" (+{len(errors) - 20})" if len(errors) > 20 else ""
+    return f"{filename or ''} {len(errors)} problems: {shown}{more}".strip()

@@ -43,3 +43,14 @@ def list_units(session: Session, *, active_only: bool = True) -> list[UnitRef]:
         stmt = stmt.where(Unit.is_active.is_(True))
     rows = session.execute(stmt.order_by(Unit.district_id.is_not(None), Unit.district_id, Unit.id))
     return [UnitRef(i, n, s, UnitKind(k), d) for i, n, s, k, d in rows]
+
+
+def scope_label(session: Session, *, unit_id: int | None, district_id: int | None) -> str:
+    """The name of what a unit account is bound to: its unit's short name, else its district."""
+    if unit_id is not None:
+        name = session.scalar(select(Unit.short_name).where(Unit.id == unit_id))
+        if name:
+            return name
+    if district_id is not None:
+        return session.scalar(select(District.name).where(District.id == district_id)) or ""
+    return ""

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core import stats
 from core.domain import Role, SourceLevel, Status
+from core.reference_data import scope_label
 from ui.common import current_actor, data_as_of, db, label, t
 
 actor = current_actor()
@@ -18,8 +19,9 @@ with db() as session:
     by_status = stats.items_by_status(session, actor=actor)
     by_level = stats.items_by_level(session, actor=actor, today=today)
     by_district = stats.items_by_district(session, actor=actor, today=today)
+    scope = scope_label(session, unit_id=actor.unit_id, district_id=actor.district_id)
 
-st.caption(t("overview.scope_unit", unit=actor.display_name) if actor.role is Role.UNIT
+st.caption(t("overview.scope_unit", unit=scope) if actor.role is Role.UNIT
            else t("overview.scope_all"))
 if head.total == 0:
     st.info(t("overview.empty"))

@@ -40,6 +40,7 @@ def test_unit_overview_counts_only_own_items(app, session):
     at = app(actor)
     at.run()
     assert metrics(at)["整改任务"] == "1"
+    assert "范围：渝中区政府的整改任务" in [c.value for c in at.caption]
     assert list(at.dataframe[2].value["区县"]) == ["渝中区"]
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union, union_all
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
-from core.permissions import Actor
+from core.permissions import Actor, item_scope
 from core.rules import RuleSettings, load_rule_settings
 from core.stats import overdue_condition
-from db.models import Extension, Interview, Item, ItemUnit, ProgressReport, Referral, Transition
+from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition
 
 WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)
 RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
@@ -79,19 +79,8 @@ def _returned():
 
 
 def unit_scope(actor: Actor):
-    """The same items as `core.permissions.item_scope` for a unit user, as a UNION of indexed
-    lookups: the OR form scans the whole table (measured 120–190 ms per section at 200k items
-    on SQLite, 15–23 ms this way). A test checks both select the same rows."""
-    parts = []
-    if actor.unit_id is not None:
-        parts += [select(Item.id).where(Item.lead_unit_id == actor.unit_id),
-                  select(Item.id).where(Item.holder_unit_id == actor.unit_id),
-                  select(ItemUnit.item_id).where(ItemUnit.unit_id == actor.unit_id)]
-    if actor.district_id is not None:
-        parts.append(select(Item.id).where(Item.district_id == actor.district_id))
-    if not parts:
-        return Item.id.is_(None)
-    return Item.id.in_(select(union(*parts).subquery().c[0]))
+    """The items a unit user may see (core.permissions.item_scope, the indexed UNION form)."""
+    return item_scope(actor)
 
 
 def _unit_item_conditions(rules: RuleSettings, today: date) -> dict[str, object]:

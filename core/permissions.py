@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from core.domain import Role
@@ -69,17 +69,23 @@ def require(actor: Actor, action: str) -> None:
 
 
 def item_scope(actor: Actor):
-    """A SQL condition on Item limiting the rows this actor may see and act on (None: all)."""
+    """A SQL condition on Item limiting the rows this actor may see and act on (None: all).
+
+    A unit sees items its unit leads, holds now, or is listed on (responsible/cooperating), and,
+    if bound to a district, that district's items. Written as a UNION of indexed lookups: the
+    equivalent OR scans the whole item table (measured 120–190 ms vs 15–23 ms at 200k items)."""
     if actor.role is not Role.UNIT:
         return None
-    conditions = []
+    parts = []
     if actor.unit_id is not None:
-        linked = exists().where(ItemUnit.item_id == Item.id, ItemUnit.unit_id == actor.unit_id)
-        conditions += [Item.lead_unit_id == actor.unit_id, Item.holder_unit_id == actor.unit_id,
-                       linked]
+        parts += [select(Item.id).where(Item.lead_unit_id == actor.unit_id),
+                  select(Item.id).where(Item.holder_unit_id == actor.unit_id),
+                  select(ItemUnit.item_id).where(ItemUnit.unit_id == actor.unit_id)]
     if actor.district_id is not None:
-        conditions.append(Item.district_id == actor.district_id)
-    return or_(*conditions) if conditions else Item.id.is_(None)
+        parts.append(select(Item.id).where(Item.district_id == actor.district_id))
+    if not parts:
+        return Item.id.is_(None)
+    return Item.id.in_(select(union(*parts).subquery().c[0]))
 
 
 def require_item(session: Session, actor: Actor, action: str, item_id: int) -> None:

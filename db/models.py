@@ -58,8 +58,10 @@ class Versioned:
     """Mixin: `version` is bumped by SQLAlchemy on every UPDATE (an UPDATE matching no row raises)."""
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(),
-                                                 onupdate=func.now())
+    # Python-side clock, like every timestamp core writes (SQLite's CURRENT_TIMESTAMP is UTC,
+    # which would misorder a timeline against local times in a UTC+8 office).
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
+                                                 server_default=func.now(), onupdate=datetime.now)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
@@ -172,7 +174,8 @@ class Item(Versioned, Base):
     status: Mapped[d.Status] = coded(d.Status, default=d.Status.DRAFT)
     bounce_count: Mapped[int] = mapped_column(Integer, default=0)     # 验收不通过
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)     # 反弹
-    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
+                                                 server_default=func.now())
 
     units: Mapped[list[ItemUnit]] = relationship(back_populates="item", cascade="all, delete-orphan")
 
@@ -205,7 +208,8 @@ class ProgressReport(Base):
     text: Mapped[str] = mapped_column(Text)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
+                                                 server_default=func.now())
 
 
 class Attachment(Base):
@@ -221,7 +225,8 @@ class Attachment(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
+                                                 server_default=func.now())
 
 
 class Transition(Base):
@@ -416,7 +421,8 @@ class User(Versioned, Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     sessions_valid_after: Mapped[datetime | None] = mapped_column(DateTime)  # sign-out revokes cookies
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
+                                                 server_default=func.now())
 
 
 class AuditEntry(Base):

@@ -18,6 +18,8 @@ MIDDLE_WIDTH, SIDE_WIDTH = 640, 500
 WORST_PAGE_KEY = "big_screen_worst_page"
 
 actor = kiosk.viewing_actor()
+if actor is None:  # run without app.py (Streamlit's first run on a cold server): show nothing
+    st.stop()
 screen.apply_kiosk_style()
 measure = st.query_params.get("measure", "overdue")  # a wall screen picks its map by URL
 measure = measure if measure in MEASURES else "overdue"

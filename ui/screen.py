@@ -34,6 +34,9 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 {{zooms}}
 [data-testid="stVerticalBlock"] {{gap: 10px;}}
 [data-testid="stHorizontalBlock"] {{gap: 12px;}}
+/* No dialog can be dismissed on a wall: the only one a kiosk meets is Streamlit's "Page not
+   found" after a server restart (its first run resolves the URL against pages/ file names). */
+[data-testid="stDialog"] {{display: none !important;}}
 /* a refresh must not dim the screen: keep stale elements fully visible */
 [data-stale="true"], .stale-element {{opacity: 1 !important; transition: none !important;}}
 h1 {{color: {INK} !important; font-size: 34px !important; padding: 0 !important;

@@ -8,7 +8,7 @@ the parts live beside it:
     demo_items     the vectorised item generator and the item table's columns
     demo_records   units, progress reports, transitions, extensions, notices, follow-ups
     demo_cases     petitions, interviews and referrals, drawn one by one
-    demo_writer    bulk inserts: COPY on PostgreSQL, Core executemany elsewhere
+    demo_writer    bulk inserts: COPY on PostgreSQL, the raw sqlite3 cursor on SQLite
     demo_text      words and catalogues
 """
 
@@ -35,7 +35,7 @@ from db.demo_records import (
     transition_columns,
     unit_columns,
 )
-from db.demo_writer import writer_for
+from db.demo_writer import bulk_load, writer_for
 from db.engine import engine_for
 from db.models import Item, LedgerRevision
 
@@ -76,7 +76,7 @@ def seed_demo(url: str, *, items: int, seed: int, if_empty: bool = False,
         raise LedgerError("items and seed must not be negative")
     as_of = as_of or date.today()
     engine = engine_for(url)
-    with engine.begin() as conn:
+    with engine.connect() as conn, bulk_load(conn), conn.begin():
         existing = conn.scalar(select(func.count()).select_from(Item.__table__))
         if existing and if_empty:
             return SeedSummary(engine.dialect.name, as_of, skipped_items=existing)

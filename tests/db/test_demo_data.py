@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from datetime import date
 
 import pytest
@@ -26,6 +28,7 @@ from core.domain import (
 )
 from core.errors import LedgerError
 from core.rules import Reason, RuleSettings, reason_conditions
+from db import demo_data, demo_writer
 from db.demo_data import seed_demo
 from db.engine import engine_for
 from db.models import (
@@ -97,6 +100,40 @@ def test_same_seed_same_ledger_other_seed_another(database_url, fresh_url):
         seed_demo(url, items=600, seed=seed, as_of=AS_OF)
     assert ledger_digest(database_url) == ledger_digest(again)
     assert ledger_digest(database_url) != ledger_digest(other)
+
+
+def stored_rows(path) -> list:
+    """Every seeded table's rows exactly as SQLite stores them (text, integer, real, null)."""
+    with closing(sqlite3.connect(path)) as conn:
+        return [conn.execute(f"SELECT * FROM {name} ORDER BY 1, 2").fetchall()
+                for name in SEEDED_TABLES]
+
+
+def test_sqlite_bulk_path_stores_what_sqlalchemy_core_would(sqlite_template, tmp_path, monkeypatch):
+    fast, core = tmp_path / "fast.db", tmp_path / "core.db"
+    for path in (fast, core):
+        shutil.copyfile(sqlite_template, path)
+    seed_demo(f"sqlite:///{fast}", items=600, seed=11, as_of=AS_OF)
+    monkeypatch.setattr(demo_data, "writer_for", demo_writer.Writer)
+    seed_demo(f"sqlite:///{core}", items=600, seed=11, as_of=AS_OF)
+    for path in (fast, core):
+        engine_for(f"sqlite:///{path}").dispose()
+    assert stored_rows(fast) == stored_rows(core)
+
+
+def test_sqlite_bulk_pragmas_last_only_as_long_as_the_seeding(sqlite_template, tmp_path):
+    path = tmp_path / "ledger.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = engine_for(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        before = [conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                  for name in demo_writer.SQLITE_BULK_PRAGMAS]
+    seed_demo(f"sqlite:///{path}", items=20, seed=1, as_of=AS_OF)
+    with engine.connect() as conn:   # the same pooled sqlite3 connection
+        after = [conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                 for name in demo_writer.SQLITE_BULK_PRAGMAS]
+    engine.dispose()
+    assert after == before and before[0] != 0   # synchronous back from OFF (0) to the engine's
 
 
 def distinct(session: Session, column) -> set:

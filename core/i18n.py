@@ -306,7 +306,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import.failed": ("导入失败，未导入任何数据：共 {count} 处错误",
                       "Import refused, nothing was imported: {count} problems"),
     "import.more_problems": ("……另有 {count} 处错误未列出", "… and {count} more problems"),
-    "import.summary": ("导入完成（工作表“{sheet}”）：新增 {created} 条，修改 {changed} 条，未变 {unchanged} 条",
+    "import.summary": ("导入完成（工作表“{sheet}”）：新增 {created} 条，修改 {changed} 条，"
+                       "未变 {unchanged} 条",
                        "Imported (sheet \"{sheet}\"): {created} new, {changed} changed, "
                        "{unchanged} unchanged"),
     "import.summary_dry": ("试运行，未写入（工作表“{sheet}”）：将新增 {created} 条，修改 {changed} 条，"

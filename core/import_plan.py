@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -181,17 +182,24 @@ class _Planner:
                 row.code = row.existing["code"] if row.existing else None
         self._load_units([r.existing["id"] for r in rows if r.existing])
 
+    def _among(self, column, keys: list):
+        """column IN keys; on PostgreSQL one array parameter (= ANY): a 1,000-placeholder IN list
+        costs psycopg and the planner ~40 ms a query, even on an empty table."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return column == any_(bindparam(None, keys, type_=ARRAY(column.type)))
+        return column.in_(keys)
+
     def _load(self, column, keys: set, *where) -> dict:
         found: dict = {}
         for chunk in _chunks(keys):
-            stmt = select(*LOADED).where(column.in_(chunk), *where)
+            stmt = select(*LOADED).where(self._among(column, chunk), *where)
             found.update({rec[column.key]: dict(rec) for rec in self.session.execute(stmt).mappings()})
         return found
 
     def _load_units(self, ids: list[int]) -> None:
         for chunk in _chunks(ids):
             stmt = (select(ItemUnit.item_id, ItemUnit.unit_id, ItemUnit.role)
-                    .where(ItemUnit.item_id.in_(chunk)).order_by(ItemUnit.unit_id))
+                    .where(self._among(ItemUnit.item_id, chunk)).order_by(ItemUnit.unit_id))
             for item_id, unit_id, role in self.session.execute(stmt):
                 self.units.setdefault(item_id, {}).setdefault(UnitRole(role), []).append(unit_id)
 

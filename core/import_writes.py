@@ -25,6 +25,7 @@ from core.permissions import Actor
 from db.models import AuditEntry, Item, ItemUnit, Transition
 
 CHUNK = 1000
+ANALYZE_AFTER = 1000
 ACTION = "ledger.import"
 TRANSITION_REASON = "Excel 台账导入"
 
@@ -139,6 +140,14 @@ def update_items(session: Session, *, actor: Actor, updates: list[ItemUpdate], a
     _bulk_insert(conn, AuditEntry.__table__,
                  [_audit_row(actor, at, "item", u.item_id, u.before, u.after) for u in updates])
     _expire_loaded(session, {u.item_id for u in updates})
+
+
+def refresh_statistics(session: Session, *, created: int) -> None:
+    """PostgreSQL: after a bulk insert (≥ ANALYZE_AFTER rows), ANALYZE the tables it grew. Until
+    autovacuum gets to them the planner has no statistics, and the next lookup of 1,000 编号 in
+    a never-analysed item table ran as a sequential scan: 0.5–2 s per chunk instead of 17 ms."""
+    if created >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE item, item_unit, audit_entry"))
 
 
 def _expire_loaded(session: Session, ids: set[int]) -> None:

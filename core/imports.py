@@ -7,7 +7,9 @@ sheet has are compared and written: re-importing the same file changes nothing (
 audit row per item); a changed row updates its item (version + 1, audit before/after); a new row
 creates one (状态 from the sheet, else 已交办 with a 交办日期, else 待交办). Blank 类型/阶段/督办级别/
 状态/完成进度 keep an item's value (a new item gets the default). A 版本 column (the export writes
-one) makes a row edited on an item that changed since the export a stale edit, refused.
+one) makes a row edited on an item that changed since the export a stale edit, refused. A changed
+状态 is set as the sheet says and recorded as a transition ("Excel 台账导入"); the per-move rules
+of core.lifecycle (reasons, bounce/reopen counts) are not applied to imports.
 Coordinators and admins only ("ledger.import"); writes go in the caller's transaction.
 """
 
@@ -24,7 +26,7 @@ from core.domain import AuditOutcome
 from core.errors import FieldProblem, PermissionDenied, ValidationFailed
 from core.import_plan import Plan, plan_import
 from core.import_preview import ImportPreview, ImportRow
-from core.import_writes import ACTION, insert_items, record_summary, update_items
+from core.import_writes import ACTION, insert_items, record_summary, refresh_statistics, update_items
 from core.permissions import Actor, require
 
 __all__ = ["ImportPreview", "ImportResult", "ImportRow", "import_ledger", "preview_import"]
@@ -32,6 +34,8 @@ __all__ = ["ImportPreview", "ImportResult", "ImportRow", "import_ledger", "previ
 
 @dataclass(frozen=True)
 class ImportResult:
+    """Items created, changed and left unchanged (dry run: what would be), with their 编号."""
+
     created: int
     changed: int
     unchanged: int
@@ -82,6 +86,7 @@ def _write(session: Session, actor: Actor, plan: Plan, result: ImportResult, dat
     at = datetime.now()
     insert_items(session, actor=actor, creates=plan.creates, at=at)
     update_items(session, actor=actor, updates=plan.updates, at=at)
+    refresh_statistics(session, created=result.created)
     summary = {"sheet": result.sheet, "created": result.created, "changed": result.changed,
                "unchanged": result.unchanged, "sha256": hashlib.sha256(data).hexdigest()}
     record_summary(session, actor=actor, summary=summary, detail=filename,

@@ -199,7 +199,8 @@ def test_unreadable_file_and_a_sheet_without_ledger_header(session):
     assert problems(preview_import(session, actor=SYSTEM, data=other)) == {(None, "表头")}
 
 
-def test_reimporting_the_same_file_changes_nothing(session, source):
+def test_reimporting_the_same_file_changes_nothing(session, source, monkeypatch):
+    monkeypatch.setattr("core.import_writes.ANALYZE_AFTER", 1)  # PostgreSQL: ANALYZE after bulk
     data = realistic_ledger()
     import_ledger(session, actor=SYSTEM, data=data, inspection=SOURCE)
     session.commit()

@@ -317,6 +317,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import.action.new": ("新增", "New"),
     "import.action.changed": ("修改", "Changed"),
     "import.action.unchanged": ("未变", "Unchanged"),
+    "import.action.invalid": ("有错误", "Has problems"),
     "import.col.row": ("Excel 行号", "Excel row"),
     "import.col.code": ("编号", "Code"),
     "import.col.action": ("处理", "Action"),

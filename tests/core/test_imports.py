@@ -181,6 +181,7 @@ def test_bad_rows_import_nothing_and_each_is_named_by_row_and_column(session, so
     assert refusal.outcome == AuditOutcome.REFUSED_INVALID and "bad.xlsx" in refusal.detail
     preview = preview_import(session, actor=SYSTEM, data=data, inspection=SOURCE)
     assert problems(preview) == problems(exc.value) and preview.count("invalid") == 9
+    assert list(preview.frame()["处理"]) == ["有错误"] * 9
 
 
 def test_missing_required_column_is_reported_once_with_its_rows(session, source):

@@ -1,4 +1,5 @@
-"""台账: the filtered, sorted, paged ledger (closed items hidden by default)."""
+"""台账: the filtered, sorted, paged ledger (closed items hidden by default); a row opens the item,
+and the Excel download holds exactly the filtered view (the same LedgerFilter drives both)."""
 
 from datetime import date
 
@@ -7,8 +8,11 @@ import streamlit as st
 
 from core.domain import Category, Status
 from core.ledger_query import list_items
+from core.permissions import can
 from ui.common import current_actor, data_as_of, db, label, t
+from ui.downloads import XLSX, ledger_export
 from ui.filters import ledger_filter, sort_choice
+from ui.item_views import open_item
 
 PAGE_SIZE = 50
 
@@ -26,11 +30,19 @@ if page.total and page_no > page.pages:  # the filter shrank the result: back to
     st.session_state["ledger_page"] = page.pages
     st.rerun()
 
-st.caption(t("ledger.count", total=page.total, page=page.page, pages=page.pages))
+head = st.columns([3, 2, 1])
+head[0].caption(t("ledger.count", total=page.total, page=page.page, pages=page.pages))
+if can(actor, "ledger.export") and page.total:
+    head[1].download_button(t("ledger.export", total=page.total), key="ledger_export",
+                            data=ledger_export(actor, flt, date.today()), mime=XLSX,
+                            file_name=t("ledger.export_file", day=date.today().isoformat()),
+                            icon=":material/download:", on_click="ignore")
+if can(actor, "item.create"):
+    head[2].page_link("pages/item_form.py", label=t("ledger.new_item"), icon=":material/note_add:")
 if not page.rows:
     st.info(t("ledger.empty"))
     st.stop()
-st.dataframe(pd.DataFrame({
+picked = st.dataframe(pd.DataFrame({
     t("col.code"): [r.code for r in page.rows],
     t("col.district"): [r.district or t("district.citywide") for r in page.rows],
     t("col.lead_unit"): [r.lead_unit for r in page.rows],
@@ -42,7 +54,11 @@ st.dataframe(pd.DataFrame({
     t("col.progress"): [r.progress_percent for r in page.rows],
     t("col.latest_progress_on"): [r.latest_progress_on for r in page.rows],
     t("col.days_overdue"): [r.days_overdue or None for r in page.rows],
-}), hide_index=True, key="ledger_table",
+}), hide_index=True, key="ledger_table", on_select="rerun", selection_mode="single-row",
     column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100,
                                                                       format="%d%%")})
-st.number_input(t("ledger.page"), min_value=1, max_value=page.pages, step=1, key="ledger_page")
+if picked.selection.rows:
+    open_item(page.rows[picked.selection.rows[0]].id)
+st.caption(t("ledger.open_hint"))
+st.number_input(t("ledger.page"), min_value=1, max_value=page.pages, step=1, key="ledger_page",
+                persist_state="session")

@@ -31,15 +31,21 @@ def test_page_opens_only_for_its_roles(app, session, path, role):
     assert title(at) == translate(spec.title_key.replace("nav.", "") + ".title")
 
 
+LANDING = {Role.COORDINATOR: ("pages/my_actions.py", "my_actions.title"),
+           Role.UNIT: ("pages/my_actions.py", "my_actions.title")}
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_lands_on_its_first_page(app, session, role):
+    """Coordinators and units land on 我的待办 (what needs them today); the others on the overview."""
     actor = make_actor(session, role, unit_id=unit_id(session, "万州区人民政府"))
     session.commit()
     at = app(actor)
     at.run()
     assert not at.exception
-    assert page_paths_for(role)[0] == "pages/overview.py"
-    assert title(at) == translate("overview.title")
+    path, title_key = LANDING.get(role, ("pages/overview.py", "overview.title"))
+    assert page_paths_for(role)[0] == path
+    assert title(at) == translate(title_key)
 
 
 def test_english_switch(app, session):

@@ -1,0 +1,97 @@
+"""导入 Excel 台账: upload → preview (what each row would do; every problem by Excel row and
+column) → confirm. core.imports imports every row or none, and refuses edits of an outdated export."""
+
+import streamlit as st
+
+from core.audit import ledger_revision
+from core.errors import LedgerError, ValidationFailed
+from core.imports import ImportPreview, import_ledger, preview_import
+from core.ledger_query import inspection_choices
+from ui.common import current_actor, db, lang, t
+from ui.forms import flash, form_generation, problem_frame, reset_forms, show_error, show_flash
+
+SCOPE = "import"
+actor = current_actor()
+
+
+def preview_of(upload, inspection: str | None) -> ImportPreview:
+    """The preview, kept for this file, source and ledger revision (a big sheet is read once)."""
+    with db() as session:
+        revision, _ = ledger_revision(session)
+        key = ("import_preview", upload.file_id, inspection, lang(), revision)
+        if st.session_state.get("import_preview_key") != key:
+            st.session_state["import_preview"] = preview_import(
+                session, actor=actor, data=upload.getvalue(), inspection=inspection, lang=lang())
+            st.session_state["import_preview_key"] = key
+    return st.session_state["import_preview"]
+
+
+def show_preview(preview: ImportPreview) -> None:
+    if preview.sheet:
+        st.caption(t("import_ledger.sheet", sheet=preview.sheet,
+                     rows="、".join(map(str, preview.header_rows))))
+    cols = st.columns(4)
+    for col, (key, value) in zip(cols, (("new", preview.new), ("changed", preview.changed),
+                                        ("unchanged", preview.unchanged),
+                                        ("errors", len(preview.errors))), strict=True):
+        col.metric(t(f"import_ledger.metric.{key}"), f"{value:,}")
+    if preview.columns:
+        with st.expander(t("import_ledger.columns", n=len(preview.columns))):
+            st.write("、".join(preview.columns.values()))
+    if preview.ignored_columns:
+        st.warning(t("import_ledger.ignored", columns="、".join(preview.ignored_columns)))
+    if preview.skipped_rows:
+        st.caption(t("import_ledger.skipped", rows="、".join(map(str, preview.skipped_rows))))
+
+
+def show_problems(problems) -> None:
+    st.error(t("import_ledger.has_errors", count=len(problems)), icon=":material/error:")
+    st.dataframe(problem_frame(problems), hide_index=True, key="import_problems",
+                 column_config={t("import_ledger.col.message"): st.column_config.TextColumn(
+                     width="large")})
+
+
+def confirm(data: bytes, inspection: str | None, filename: str) -> None:
+    try:
+        with db() as session:
+            result = import_ledger(session, actor=actor, data=data, inspection=inspection,
+                                   filename=filename, lang=lang())
+    except ValidationFailed as exc:
+        show_problems(exc.problems)
+        return
+    except LedgerError as exc:
+        show_error(exc)
+        return
+    flash(t("import.summary", sheet=result.sheet, created=result.created, changed=result.changed,
+            unchanged=result.unchanged))
+    reset_forms(SCOPE, 0)   # a new uploader: the imported file is gone from the page
+    st.rerun()
+
+
+st.title(t("import_ledger.title"))
+show_flash()
+st.caption(t("import_ledger.intro"))
+st.caption(t("import_ledger.export_hint"))
+with db() as session:
+    sources = [name for _, name in inspection_choices(session)]
+left, right = st.columns([3, 2])
+upload = left.file_uploader(t("import_ledger.file"), key=f"import_file_{form_generation(SCOPE, 0)}")
+inspection = right.selectbox(t("import_ledger.inspection"), [None, *sources], key="import_inspection",
+                             format_func=lambda s: t("import_ledger.inspection_none") if s is None else s)
+if upload is None:
+    st.stop()
+
+preview = preview_of(upload, inspection)
+show_preview(preview)
+if preview.errors:
+    show_problems(preview.errors)
+    st.stop()
+only_changes = st.toggle(t("import_ledger.only_changes"), value=True, key="import_only_changes")
+st.dataframe(preview.frame(lang=lang(), only_changes=only_changes), hide_index=True,
+             key="import_rows")
+if not preview.new and not preview.changed:
+    st.info(t("import_ledger.nothing"))
+    st.stop()
+st.success(t("import_ledger.ready", new=preview.new, changed=preview.changed))
+if st.button(t("import_ledger.confirm"), type="primary", icon=":material/upload:", key="import_confirm"):
+    confirm(upload.getvalue(), inspection, upload.name)

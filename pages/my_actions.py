@@ -1,0 +1,85 @@
+"""我的待办: what the signed-in coordinator or unit must act on, soonest first; a row opens the item."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.action_queue import ActionRow, ActionSection, needs_my_action
+from core.domain import Role, Status
+from core.reference_data import scope_label
+from ui.common import current_actor, data_as_of, db, label, t
+from ui.item_views import open_item, plain
+
+actor = current_actor()
+today = date.today()
+# Sections whose date is not a deadline the user can miss: shown without "days left".
+DATE_LABELS = {"queue.pending_extensions": "my_actions.col.new_due",
+               "queue.ready_to_close": "my_actions.col.notice_to"}
+NO_COUNTDOWN = {"queue.pending_extensions", "queue.ready_to_close", "queue.awaiting_verification"}
+
+
+def when(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return t("my_actions.due_today")
+    return t("my_actions.days_left", n=days) if days > 0 else t("my_actions.days_late", n=-days)
+
+
+def status_text(row: ActionRow) -> str:
+    if row.entity == "item":
+        return label(row.status, Status)
+    return t(f"status.{row.entity}.{row.status}")
+
+
+def section_table(section: ActionSection) -> None:
+    frame = pd.DataFrame({
+        t("my_actions.col.code"): [r.code for r in section.rows],
+        t("my_actions.col.summary"): [r.summary for r in section.rows],
+        t(DATE_LABELS.get(section.key, "my_actions.col.due")): [
+            r.due_on.isoformat() if r.due_on else "" for r in section.rows],
+        t("my_actions.col.when"): [when(r.days) for r in section.rows],
+        t("my_actions.col.status"): [status_text(r) for r in section.rows],
+    })
+    if section.key in NO_COUNTDOWN:
+        frame = frame.drop(columns=t("my_actions.col.when"))
+    linkable = all(r.item_id is not None for r in section.rows)
+    shown = st.dataframe(frame, hide_index=True, key=f"queue_{section.key}",
+                         on_select="rerun" if linkable else "ignore", selection_mode="single-row",
+                         column_config={t("my_actions.col.summary"): st.column_config.TextColumn(
+                             width="large")})
+    if linkable and shown.selection.rows:
+        open_item(section.rows[shown.selection.rows[0]].item_id)
+    if not linkable:
+        st.caption(t("my_actions.no_link"))
+    if section.total > len(section.rows):
+        st.caption(t("queue.more", n=section.total - len(section.rows)))
+
+
+st.title(t("my_actions.title"))
+data_as_of()
+with db() as session:
+    queue = needs_my_action(session, actor=actor, today=today)
+    scope = scope_label(session, unit_id=actor.unit_id, district_id=actor.district_id)
+if not queue.sections:
+    st.info(t("my_actions.none_for_role"))
+    st.stop()
+st.caption(t("overview.scope_unit", unit=plain(scope)) + "　" + t("my_actions.intro_unit")
+           if actor.role is Role.UNIT else t("my_actions.intro_office"))
+
+cols = st.columns(len(queue.sections))
+for col, section in zip(cols, queue.sections, strict=True):
+    col.metric(t(section.key), f"{section.total:,}")
+if queue.total == 0:
+    st.success(t("my_actions.all_clear"), icon=":material/task_alt:")
+    st.stop()
+
+st.caption(t("my_actions.open_hint"))
+for section in queue.sections:
+    if section.total:
+        st.subheader(f"{t(section.key)}（{section.total:,}）")
+        section_table(section)
+empty = [t(s.key) for s in queue.sections if not s.total]
+if empty:
+    st.caption(t("my_actions.empty_sections", names="、".join(empty)))

@@ -39,6 +39,7 @@ def test_unit_overview_counts_only_own_items(app, session):
     session.commit()
     at = app(actor)
     at.run()
+    at.switch_page("pages/overview.py").run()  # a unit lands on 我的待办
     assert metrics(at)["整改任务"] == "1"
     assert "范围：渝中区政府的整改任务" in [c.value for c in at.caption]
     assert list(at.dataframe[2].value["区县"]) == ["渝中区"]

@@ -24,7 +24,7 @@ def test_wrong_password_is_refused_and_right_one_signs_in(app, session):
     sign_in(at, "coord", "right-password")
     assert not at.exception
     assert at.session_state["user"].username == "coord"
-    assert translate("overview.title") in [t.value for t in at.title]
+    assert translate("my_actions.title") in [t.value for t in at.title]  # a coordinator's landing page
 
 
 def test_lock_out_after_repeated_failures(app, session, monkeypatch):

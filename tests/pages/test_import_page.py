@@ -171,3 +171,18 @@ def test_ticking_a_ledger_row_opens_the_item(app, session):
     at.session_state["ledger_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     at.run()
     assert at.title[0].value == "整改任务 A-2" and at.query_params["id"] == str(second.id)
+
+
+def test_the_filter_is_still_there_after_opening_an_item_and_coming_back(app, session):
+    make_item(session, code="WZ-1", description="污水直排")
+    make_item(session, code="WZ-2", description="扬尘")
+    coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()
+    at = open_page(app, coordinator, "pages/ledger.py")
+    at.text_input(key="ledger_search").input("污水").run()
+    at.session_state["ledger_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert at.title[0].value == "整改任务 WZ-1"
+    at.switch_page("pages/ledger.py").run()             # 返回台账
+    assert at.text_input(key="ledger_search").value == "污水"
+    assert list(at.dataframe[0].value["编号"]) == ["WZ-1"]

@@ -76,8 +76,8 @@ with db() as session:
     sources = [name for _, name in inspection_choices(session)]
 left, right = st.columns([3, 2])
 upload = left.file_uploader(t("import_ledger.file"), key=f"import_file_{form_generation(SCOPE, 0)}")
-inspection = right.selectbox(t("import_ledger.inspection"), [None, *sources], key="import_inspection",
-                             format_func=lambda s: t("import_ledger.inspection_none") if s is None else s)
+inspection = right.selectbox(t("import_ledger.inspection"), sources, index=None, key="import_inspection",
+                             placeholder=t("import_ledger.inspection_none"))
 if upload is None:
     st.stop()
 
@@ -86,12 +86,13 @@ show_preview(preview)
 if preview.errors:
     show_problems(preview.errors)
     st.stop()
+if not preview.new and not preview.changed:
+    st.info(t("import_ledger.nothing"))
+else:
+    st.success(t("import_ledger.ready", new=preview.new, changed=preview.changed))
+    if st.button(t("import_ledger.confirm"), type="primary", icon=":material/upload:",
+                 key="import_confirm"):
+        confirm(upload.getvalue(), inspection, upload.name)
 only_changes = st.toggle(t("import_ledger.only_changes"), value=True, key="import_only_changes")
 st.dataframe(preview.frame(lang=lang(), only_changes=only_changes), hide_index=True,
              key="import_rows")
-if not preview.new and not preview.changed:
-    st.info(t("import_ledger.nothing"))
-    st.stop()
-st.success(t("import_ledger.ready", new=preview.new, changed=preview.changed))
-if st.button(t("import_ledger.confirm"), type="primary", icon=":material/upload:", key="import_confirm"):
-    confirm(upload.getvalue(), inspection, upload.name)

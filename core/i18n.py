@@ -431,6 +431,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.item_form": ("新建任务", "New item"),
     "nav.import_ledger": ("导入台账", "Import ledger"),
     "my_actions.title": ("我的待办", "My to-do list"),
+    "my_actions.section": ("{title}（{n:,}）", "{title} ({n:,})"),
+    "list.sep": ("、", ", "),
     "my_actions.intro_unit": ("本单位需要办理的整改任务：即将到期、已逾期、被退回整改、长期坚持未报季度进展，"
                               "以及待反馈的移送案件。",
                               "What your unit must act on: items due soon, overdue, returned for more "
@@ -494,9 +496,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "item.metric.deadline": ("整改时限", "Deadline"),
     "item.metric.left": ("剩余时间", "Time left"),
     "item.metric.progress": ("整改进度", "Progress"),
-    "item.metric.history": ("延期 / 退回 / 反弹", "Extended / bounced / reopened"),
+    "item.metric.history": ("延期 / 退回 / 反弹", "Ext. / failed / reopened"),
     "item.days_left": ("{n} 天", "{n} days"),
-    "item.days_overdue": ("逾期 {n} 天", "{n} days overdue"),
+    "item.days_overdue": ("逾期 {n} 天", "{n} d late"),
     "item.due_on": ("到期 {day}", "due {day}"),
     "item.no_due": ("—", "—"),
     "item.ongoing": ("长期坚持，不计逾期", "ongoing, never overdue"),

@@ -8,7 +8,7 @@ from core.errors import LedgerError, ValidationFailed
 from core.imports import ImportPreview, import_ledger, preview_import
 from core.ledger_query import inspection_choices
 from ui.common import current_actor, db, lang, t
-from ui.forms import flash, form_generation, problem_frame, reset_forms, show_error, show_flash
+from ui.forms import flash, form_generation, joined, problem_frame, reset_forms, show_error, show_flash
 
 SCOPE = "import"
 actor = current_actor()
@@ -29,7 +29,7 @@ def preview_of(upload, inspection: str | None) -> ImportPreview:
 def show_preview(preview: ImportPreview) -> None:
     if preview.sheet:
         st.caption(t("import_ledger.sheet", sheet=preview.sheet,
-                     rows="、".join(map(str, preview.header_rows))))
+                     rows=joined(map(str, preview.header_rows))))
     cols = st.columns(4)
     for col, (key, value) in zip(cols, (("new", preview.new), ("changed", preview.changed),
                                         ("unchanged", preview.unchanged),
@@ -37,11 +37,11 @@ def show_preview(preview: ImportPreview) -> None:
         col.metric(t(f"import_ledger.metric.{key}"), f"{value:,}")
     if preview.columns:
         with st.expander(t("import_ledger.columns", n=len(preview.columns))):
-            st.write("、".join(preview.columns.values()))
+            st.write(joined(preview.columns.values()))
     if preview.ignored_columns:
-        st.warning(t("import_ledger.ignored", columns="、".join(preview.ignored_columns)))
+        st.warning(t("import_ledger.ignored", columns=joined(preview.ignored_columns)))
     if preview.skipped_rows:
-        st.caption(t("import_ledger.skipped", rows="、".join(map(str, preview.skipped_rows))))
+        st.caption(t("import_ledger.skipped", rows=joined(map(str, preview.skipped_rows))))
 
 
 def show_problems(problems) -> None:

@@ -17,6 +17,7 @@ from ui.forms import (
     flash,
     forget_version,
     form_generation,
+    joined,
     reset_forms,
     seen_values,
     seen_version,
@@ -100,7 +101,7 @@ def save_edit(item_id: int, seen: int, changes: dict) -> None:
     if attempt(save):
         forget_version(FORM, item_id)
         reset_forms(FORM, item_id)
-        flash(t("item_form.saved", fields="、".join(field_name(k) for k in changes)))
+        flash(t("item_form.saved", fields=joined(field_name(k) for k in changes)))
         open_item(item_id)   # the item page loads it afresh: the saved version is the one seen
 
 

@@ -9,6 +9,7 @@ from core.action_queue import ActionRow, ActionSection, needs_my_action
 from core.domain import Role, Status
 from core.reference_data import scope_label
 from ui.common import current_actor, data_as_of, db, label, t
+from ui.forms import joined
 from ui.item_views import open_item, plain
 
 actor = current_actor()
@@ -78,8 +79,8 @@ if queue.total == 0:
 st.caption(t("my_actions.open_hint"))
 for section in queue.sections:
     if section.total:
-        st.subheader(f"{t(section.key)}（{section.total:,}）")
+        st.subheader(t("my_actions.section", title=t(section.key), n=section.total))
         section_table(section)
 empty = [t(s.key) for s in queue.sections if not s.total]
 if empty:
-    st.caption(t("my_actions.empty_sections", names="、".join(empty)))
+    st.caption(t("my_actions.empty_sections", names=joined(empty)))

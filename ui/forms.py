@@ -83,6 +83,11 @@ def show_flash() -> None:
 
 # ------------------------------------------------------------------ naming fields and values
 
+def joined(parts) -> str:
+    """Several names in one line, with the language's list separator (、 or , )."""
+    return t("list.sep").join(str(p) for p in parts)
+
+
 def field_name(column: str) -> str:
     """What the user calls a column: its catalogue label if it is a field key, else as given
     (core already names form fields by their Chinese label)."""
@@ -105,7 +110,7 @@ def value_text(column: str, value, unit_names: dict[int, str] | None = None) -> 
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, list):
-        return "、".join(str(v[0] if isinstance(v, list) else v) for v in value)
+        return joined(v[0] if isinstance(v, list) else v for v in value)
     return str(value)
 
 

@@ -22,7 +22,7 @@ from core.items import REPORTABLE, get_item
 from core.permissions import Actor, can
 from core.timeline import ItemDetail
 from ui.common import db, settings, t
-from ui.forms import flash, remember_version, reset_forms, show_error
+from ui.forms import flash, joined, remember_version, reset_forms, show_error
 from ui.item_views import SCOPE, evidence_store, plain
 
 # Display order: what only a coordinator decides first, then the daily work, then the rest.
@@ -79,7 +79,7 @@ def _save(ctx: Ctx, what_key: str, write: Callable[[Session], object]) -> None:
 
 def _uploads(ctx: Ctx, label_key: str, name: str) -> list[tuple[str, bytes]]:
     files = st.file_uploader(t(label_key, mb=f"{settings().evidence_max_mb:g}"),
-                             help=t("action.file_types", types="、".join(sorted(TYPES))),
+                             help=t("action.file_types", types=joined(sorted(TYPES))),
                              accept_multiple_files=True, key=ctx.key(name))
     return [(f.name, f.getvalue()) for f in files or []]
 

@@ -26,7 +26,7 @@ from core.permissions import Actor
 from core.rules import Reason
 from core.timeline import ItemDetail, TimelineEntry
 from ui.common import db, label, lang, settings, t
-from ui.forms import forget_version
+from ui.forms import forget_version, joined
 
 ITEM_PAGE = "pages/item.py"
 SCOPE = "item"   # ui.forms seen-version scope of the item page
@@ -104,7 +104,7 @@ def item_summary(detail: ItemDetail) -> None:
              detail.lead_unit.short_name if detail.lead_unit else None, detail.inspection]
     st.caption(" · ".join(plain(w) for w in where if w))
     if detail.long_unresolved:
-        st.warning(t("item.long_unresolved", reasons="、".join(
+        st.warning(t("item.long_unresolved", reasons=joined(
             _reason_text(r, detail) for r in detail.long_unresolved)), icon=":material/warning:")
     pending = detail.pending_extension
     if pending:
@@ -136,7 +136,7 @@ def _line(key: str, value) -> str:
 
 
 def _units_text(detail: ItemDetail, role) -> str:
-    return "、".join(u.short_name for u in detail.units[role]) or None
+    return joined(u.short_name for u in detail.units[role]) or None
 
 
 def _problem_lines(detail: ItemDetail) -> list[str]:

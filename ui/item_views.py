@@ -219,6 +219,11 @@ def _loader(actor: Actor, attachment_id: int) -> Callable[[], bytes]:
 
 
 def download_button(actor: Actor, info: AttachmentInfo, key: str) -> None:
+    """The file as a download (read only when clicked); a file gone from the store is said so
+    here, since a click could not tell (its content is checked against the hash on the click)."""
+    if not evidence_store().path_for(info.sha256).is_file():
+        st.caption(f":material/broken_image: {t('err.evidence_missing', name=plain(info.filename))}")
+        return
     st.download_button(f"{info.filename}（{size_text(info.size_bytes)}）", data=_loader(actor, info.id),
                        file_name=info.filename, mime=info.content_type, key=key,
                        icon=":material/attach_file:", type="tertiary", on_click="ignore",

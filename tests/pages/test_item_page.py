@@ -367,3 +367,18 @@ def test_a_unit_cannot_act_on_a_move_core_refuses_even_if_the_page_offered_it(ap
     report(at, item.id, "补充进展")
     assert "状态：整改中 → 待验收" in errors(at)
     assert count(session, ProgressReport, item.id) == 0
+
+
+def test_a_file_missing_from_the_evidence_store_is_named_instead_of_offered(app, session, evidence_dir):
+    item = make_item(session)
+    unit = unit_user(session)
+    session.commit()
+    at = open_page(app, unit, ITEM, item.id)
+    report(at, item.id, "附照片", files=[("现场照片.png", PNG, "image/png")])
+    assert "现场照片.png（1 KB）" in {b.label for b in at.get("download_button")}
+    for stored in evidence_dir.rglob("*"):
+        if stored.is_file():
+            stored.unlink()
+    press(at, "刷新")
+    assert "现场照片.png（1 KB）" not in {b.label for b in at.get("download_button")}
+    assert "证据文件缺失：现场照片.png" in texts(at)

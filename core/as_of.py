@@ -28,12 +28,16 @@ def cutoff(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min)
 
 
+def moved_since(day: date):
+    """SQL condition: the item may have changed after `day` (its history must be consulted)."""
+    return Item.updated_at >= cutoff(day) - GRACE
+
+
 def state_then(day: date) -> list:
     """Item columns rebuilding status, last report and failed verifications as they stood at the
     end of `day` (labelled as THEN names them); the correlated look-ups into the history run
     only for rows changed since (guarded by CASE), so a scan of the ledger stays a scan."""
-    end = cutoff(day)
-    moved = Item.updated_at >= end - GRACE
+    end, moved = cutoff(day), moved_since(day)
     first_from = (select(Transition.from_status)
                   .where(Transition.item_id == Item.id, Transition.at >= end)
                   .order_by(Transition.at, Transition.id).limit(1).scalar_subquery())

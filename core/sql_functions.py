@@ -17,7 +17,9 @@ class year_month(FunctionElement):  # noqa: N801 - SQL function style
 
 @compiles(year_month, "sqlite")
 def _year_month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+    # SQLAlchemy stores dates and timestamps in SQLite as ISO text ('2026-06-01 09:30:00'), so
+    # the first seven characters are the month: several times cheaper than strftime per row.
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
 
 
 @compiles(year_month, "postgresql")

@@ -47,7 +47,9 @@ def plain(text: str | None) -> str:
     if not text:
         return ""
     escaped = _MARKDOWN.sub(r"\\\1", text)
-    return re.sub(r"(?m)^(\s*)([-+]|\d+[.)])(\s)", r"\1\\\2\3", escaped).replace("\n", "  \n")
+    escaped = re.sub(r"(?m)^(\s*)([-+])(\s)", r"\1\\\2\3", escaped)          # not a bullet
+    escaped = re.sub(r"(?m)^(\s*)(\d+)([.)])(\s)", r"\1\2\\\3\4", escaped)  # not a numbered list
+    return escaped.replace("\n", "  \n")
 
 
 def open_item(item_id: int) -> None:
@@ -167,12 +169,12 @@ def _responsibility_lines(detail: ItemDetail) -> list[str]:
 def _plan_lines(detail: ItemDetail) -> list[str]:
     f = detail.fields
     plan = " ".join(str(v) for v in (f["plan_url"], f["plan_published_on"]) if v)
-    extended = f["original_due_on"] if f["extension_count"] else None
+    due = f["due_on"].isoformat() if f["due_on"] else None
+    deadline = " ".join(dict.fromkeys(v for v in (f["deadline_text"], due) if v))  # once if the same
+    extended = [_line("item.field.original_due_on", f["original_due_on"])] if f["extension_count"] else []
     return [_line("item.field.target", plain(f["target"])),
             _line("item.field.measures", plain(f["measures"])),
-            _line("item.field.deadline", " ".join(
-                str(v) for v in (plain(f["deadline_text"]), f["due_on"]) if v)),
-            _line("item.field.original_due_on", extended),
+            _line("item.field.deadline", plain(deadline)), *extended,
             _line("item.field.stage", label(f["stage"], Stage)),
             _line("item.field.supervision_level", label(f["supervision_level"], SupervisionLevel)),
             _line("item.field.plan_url", plain(plan)),

@@ -382,3 +382,14 @@ def test_a_file_missing_from_the_evidence_store_is_named_instead_of_offered(app,
     press(at, "刷新")
     assert "现场照片.png（1 KB）" not in {b.label for b in at.get("download_button")}
     assert "证据文件缺失：现场照片.png" in texts(at)
+
+
+def test_user_text_is_shown_as_written_not_as_markdown(app, session):
+    item = make_item(session, description="**紧急** <b>整改</b>", measures="1. 提标改造\n2. 加强运维",
+                     deadline_text="2025-12-31")
+    coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()
+    shown = texts(open_page(app, coordinator, ITEM, item.id))
+    assert r"\*\*紧急\*\* \<b\>整改\</b\>" in shown          # no bold, no HTML
+    assert "1\\. 提标改造  \n2\\. 加强运维" in shown          # not turned into a list, no stray "\"
+    assert "**整改时限**：2025-12-31  \n" in shown              # the wording once when it is the date

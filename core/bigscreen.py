@@ -1,5 +1,7 @@
-"""The leadership big screen's figures, each counted in SQL (three passes over the ledger, two
-small queries), never by loading the ledger into Python.
+"""The leadership big screen's figures, each counted in SQL, never by loading the ledger into
+Python: two counts the (district, status) and (level, status) indexes answer alone, four scans
+(open items by district, everything by category, the trend, the worst items), one look at the
+items changed in the last week, and small queries on referrals and interviews.
 
 Definitions (DESIGN.md; "overdue" and 久拖不决 as in core.stats and core.rules):
 - completion rate = closed (已销号) ÷ all items; average days to close = mean(closed_on −
@@ -225,7 +227,7 @@ def _month_start(day: date, back: int = 0) -> date:
 
 
 def _trend(session: Session, *, today: date) -> tuple[MonthFlow, ...]:
-    """Pass 2: items entered and items closed per month, the last TREND_MONTHS months."""
+    """Items entered and items closed per month, the last TREND_MONTHS months (this one included)."""
     start = _month_start(today, TREND_MONTHS - 1)
     since = datetime.combine(start, time.min)
     months = (select(case((Item.created_at >= since, year_month(Item.created_at))).label("new_m"),
@@ -246,7 +248,7 @@ def _trend(session: Session, *, today: date) -> tuple[MonthFlow, ...]:
 
 
 def _worst(session: Session, *, today: date, rules: RuleSettings) -> tuple[WorstItem, ...]:
-    """Pass 3: long-unresolved items, most reasons first, then longest overdue, then oldest.
+    """The WORST_LIMIT long-unresolved items: most reasons first, then longest overdue, then oldest.
     The ranking sorts ids only; the 48 rows shown are fetched afterwards, by id."""
     flags = reason_columns(rules, today)
     severity = sum((f.element for f in flags[1:]), flags[0].element)

@@ -111,6 +111,10 @@ def flush_item(session: Session, item: Item) -> None:
         raise StaleEdit(f"该任务在保存时被他人修改 / item {item.id} changed while saving") from exc
 
 
+# Editable fields the ledger cannot do without (NOT NULL in the schema): refused when emptied.
+NOT_EMPTY = frozenset({"description", "category", "supervision_level", "stage"})
+
+
 def _check_edit(changes: dict) -> dict:
     """The edit with values converted (deadline parsed); raises ValidationFailed."""
     problems = [FieldProblem(None, k, say("err.unknown_field")) for k in changes if k not in EDITABLE]
@@ -122,6 +126,8 @@ def _check_edit(changes: dict) -> dict:
                 out["deadline"] = parse_deadline(value)
             elif kind is date and value is not None and not isinstance(value, date):
                 problems.append(FieldProblem(None, key, say("err.not_date")))
+            elif key in NOT_EMPTY and (value is None or not str(value).strip()):
+                problems.append(FieldProblem(None, key, say("err.required")))
             elif kind not in (None, str, date) and value is not None:
                 out[key] = kind(value)
             else:

@@ -262,3 +262,14 @@ def test_only_coordinators_create_items_and_refusals_are_audited(session, role):
     assert session.scalars(select(Item)).all() == []
     assert [(e.action, e.outcome) for e in session.scalars(select(AuditEntry))] == [
         ("item.create", AuditOutcome.REFUSED_PERMISSION)]
+
+
+@pytest.mark.parametrize("value", ["", "   ", None])
+def test_emptying_the_description_is_refused_by_name(session, value):
+    item = make_item(session, description="原描述")
+    coordinator = make_actor(session)
+    with pytest.raises(ValidationFailed) as exc:
+        items.update_item(session, actor=coordinator, item_id=item.id,
+                          expected_version=item.version, changes={"description": value})
+    assert [p.column for p in exc.value.problems] == ["description"]
+    assert item.description == "原描述"

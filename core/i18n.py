@@ -33,6 +33,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "login.submit": ("登录", "Sign in"),
     "login.failed": ("用户名或密码错误", "Wrong username or password"),
     "login.locked": ("账号已临时锁定，请于 {until} 后再试", "Account locked until {until}; try again later"),
+    "login.go_home": ("请先登录 →", "Please sign in first →"),
     "login.empty": ("请输入用户名和密码", "Enter username and password"),
     "login.demo_accounts": ("演示账号（密码均为 {password}）", "Demo accounts (password {password} for all)"),
     "login.col.username": ("用户名", "Username"),

@@ -17,9 +17,7 @@ MAP_SIZE = (690, 660)
 MIDDLE_WIDTH, SIDE_WIDTH = 640, 500
 WORST_PAGE_KEY = "big_screen_worst_page"
 
-actor = kiosk.viewing_actor()
-if actor is None:  # run without app.py (Streamlit's first run on a cold server): show nothing
-    st.stop()
+actor = kiosk.viewing_actor()  # stops the page when nobody is signed in (ui.common.current_actor)
 screen.apply_kiosk_style()
 measure = st.query_params.get("measure", "overdue")  # a wall screen picks its map by URL
 measure = measure if measure in MEASURES else "overdue"

@@ -18,8 +18,6 @@ SHOWS = ("open", "overdue", "long_unresolved", "all")
 PAGE_SIZE = 50
 
 actor = current_actor()
-if actor is None:  # run without app.py (Streamlit's first run on a cold server): show nothing
-    st.stop()
 st.title(t("district_map.title"))
 data_as_of()
 shown = cache.big_screen(actor)

@@ -12,8 +12,6 @@ from ui.common import current_actor, db, t
 from ui.kiosk import PARAM, URL_PATH
 
 actor = current_actor()
-if actor is None:  # run without app.py (Streamlit's first run on a cold server): show nothing
-    st.stop()
 st.title(t("kiosk_tokens.title"))
 st.caption(t("kiosk_tokens.intro"))
 

@@ -43,8 +43,18 @@ def label(member, enum=None) -> str:
     return i18n.label(member, enum, lang())
 
 
-def current_actor() -> Actor | None:
-    return st.session_state.get(USER_KEY)
+def current_actor() -> Actor:
+    """The signed-in actor; without one the page stops here, showing only a link home.
+
+    Why every page needs this: a freshly started Streamlit process runs its first request with
+    the legacy pages/ auto-discovery (PagesManager.uses_pages_directory, set before app.py's
+    st.navigation ever ran), so a deep link like /users runs pages/users.py without app.py's
+    sign-in. Once any session has run app.py the process uses st.navigation only."""
+    actor = st.session_state.get(USER_KEY)
+    if actor is None:
+        st.markdown(f"[{t('login.go_home')}](/)")
+        st.stop()
+    return actor
 
 
 def language_switch() -> None:

@@ -44,8 +44,9 @@ def kiosk_navigation():
     return st.navigation([home, big_screen], position="hidden")
 
 
-def viewing_actor() -> Actor | None:
-    """Who is looking: the kiosk actor on a wall screen, else the signed-in user."""
+def viewing_actor() -> Actor:
+    """Who is looking: the kiosk actor on a wall screen, else the signed-in user (the page
+    stops if there is neither)."""
     return st.session_state.get(KIOSK_KEY) or current_actor()
 
 

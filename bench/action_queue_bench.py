@@ -43,7 +43,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=7)
     args = p.parse_args()
 
-    from ledger_bench import ensure_ledger  # seeds (once) and caches a demo ledger
+    from _ledger import ensure_ledger  # seeds (once) and caches a demo ledger
     from sqlalchemy import func, select
 
     from core.action_queue import needs_my_action
@@ -52,7 +52,7 @@ def main() -> int:
     from db.engine import engine_for, session_scope
     from db.models import Item
 
-    url = ensure_ledger(args.url, args.items, args.pg)
+    url = args.url or ensure_ledger("postgresql" if args.pg else "sqlite", args.items)
     today = date.today()
     with session_scope(url) as s:
         unit_id, led = s.execute(select(Item.lead_unit_id, func.count()).group_by(Item.lead_unit_id)

@@ -15,14 +15,15 @@ ledger_bench_<items> on PostgreSQL with --pg).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _ledger import alternating, ensure_ledger  # noqa: E402
 
 TARGET = 2.0
 BARE_COUNT = "SELECT COUNT(item.id) FROM item WHERE item.district_id IN ({d}) AND item.status IN ({s})"
@@ -37,43 +38,6 @@ WHERE item.district_id IN ({d}) AND item.status IN ({s})
 ORDER BY item.due_on ASC NULLS LAST, item.id
 LIMIT 50 OFFSET 0
 """
-
-
-def ensure_ledger(url: str | None, items: int, pg: bool) -> str:
-    """A migrated ledger with `items` demo items (seeded once and cached)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from db import demo_data, migrate
-    if url:
-        return url
-    if pg:
-        base = make_url("postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-        name = f"ledger_bench_{items}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = base.set(database=name).render_as_string(hide_password=False)
-    else:
-        path = ROOT / "bench" / ".cache" / f"ledger-{items}.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{path}"
-    migrate.upgrade(url)
-    started = time.perf_counter()
-    summary = demo_data.seed_demo(url, items=items, seed=7, if_empty=True)
-    print(f"ledger: {summary} ({time.perf_counter() - started:.1f} s)")
-    return url
-
-
-def time_it(fn, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -91,7 +55,7 @@ def main() -> None:
     from core.permissions import SYSTEM
     from db.engine import engine_for
 
-    url = ensure_ledger(args.url, args.items, args.pg)
+    url = args.url or ensure_ledger("postgresql" if args.pg else "sqlite", args.items)
     engine = engine_for(url)
     districts, statuses = (1, 7), (Status.IN_PROGRESS, Status.ASSIGNED)
     flt = LedgerFilter(district_ids=districts, statuses=statuses)
@@ -114,7 +78,7 @@ def main() -> None:
             return list_items(session, actor=SYSTEM, flt=flt, today=today)
 
     assert len(bare()) == len(ours().rows), "the two queries must show the same rows"
-    bare_s, ours_s = time_it(bare, args.runs), time_it(ours, args.runs)
+    bare_s, ours_s = alternating(bare, ours, args.runs)
     total = ours().total
     print(f"engine={engine.dialect.name} items={args.items:,} matching={total:,}")
     print(f"bare SQL (count + first 50 rows): {bare_s * 1000:.1f} ms")

@@ -392,7 +392,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "district_map.show.overdue": ("逾期", "Overdue"),
     "district_map.show.long_unresolved": ("久拖不决", "Long-unresolved"),
     "district_map.show.all": ("全部（含已销号）", "All, closed included"),
-    "district_map.figures": ("{name}：任务 {items}，未销号 {open}，逾期 {overdue}，久拖不决 {long}，销号率 {rate}",
+    "district_map.figures": ("{name}：任务 {items}，未销号 {open}，逾期 {overdue}，"
+                             "久拖不决 {long}，销号率 {rate}",
                              "{name}: {items} items, {open} open, {overdue} overdue, {long} "
                              "long-unresolved, closure rate {rate}"),
     "kiosk.field.name": ("名称", "Name"),

@@ -23,8 +23,10 @@ run: install
 	LEDGER_DEMO=1 $(BIN)/python manage.py seed-demo --items $(DEMO_ITEMS) --if-empty
 	LEDGER_DEMO=1 $(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
-# The whole suite: core, db, pages (AppTest) and browser tests, on SQLite and (if reachable) PostgreSQL
+# Lint (incl. complexity), then the whole suite: core, db, pages (AppTest) and browser tests,
+# on SQLite and (if LEDGER_TEST_POSTGRES_URL is set) PostgreSQL
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -93,24 +93,6 @@ def parse_deadline(value, *, assigned_on: date | None = None) -> Deadline:
     return Deadline(text, _due_on(key, text))
 
 
-def is_overdue(due_on: date | None, *, ongoing: bool, closed_or_submitted: bool,
-               today: date) -> bool:
-    """True if today is after due_on (the due day itself is not overdue); never for 长期坚持,
-    an item submitted or closed, or one without a due date."""
-    if ongoing or closed_or_submitted or due_on is None:
-        return False
-    return today > due_on
-
-
-def days_overdue(due_on: date | None, *, ongoing: bool, closed_or_submitted: bool,
-                 today: date) -> int:
-    """Whole days since due_on (due yesterday: 1); 0 whenever `is_overdue` is False."""
-    if not is_overdue(due_on, ongoing=ongoing, closed_or_submitted=closed_or_submitted,
-                      today=today):
-        return 0
-    return (today - due_on).days
-
-
 def _cell_text(value) -> str:
     if value is None:
         raise DeadlineError('整改时限为空: ""')

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status
 from core.permissions import Actor, item_scope
 from core.rules import RuleSettings, long_unresolved_condition
-from core.stats import overdue_condition
+from core.stats import days_overdue, overdue_condition
 from db.models import District, Inspection, Item, ItemUnit, Unit
 
 OPEN = tuple(s for s in Status if s is not Status.CLOSED)
@@ -147,12 +147,6 @@ def _row_select():
             .outerjoin(lead, lead.id == Item.lead_unit_id))
 
 
-def _days_overdue(due_on: date | None, status: Status, ongoing: bool, today: date) -> int:
-    if due_on is None or ongoing or status in (Status.SUBMITTED, Status.NOTICE, Status.CLOSED):
-        return 0
-    return max(0, (today - due_on).days)
-
-
 def list_items(session: Session, *, actor: Actor, flt: LedgerFilter, today: date,
                sort: Sort = Sort(), page: int = 1, page_size: int = 50,
                rules: RuleSettings | None = None) -> ItemPage:
@@ -166,7 +160,7 @@ def list_items(session: Session, *, actor: Actor, flt: LedgerFilter, today: date
     # Items without a date (长期坚持, or no deadline yet) go last either way.
     order = [(column.desc() if sort.descending else column.asc()).nulls_last(), Item.id]
     stmt = _row_select().where(cond).order_by(*order).limit(page_size).offset((page - 1) * page_size)
-    rows = [ItemRow(*r, days_overdue=_days_overdue(r[7], Status(r[8]), r[11], today))
+    rows = [ItemRow(*r, days_overdue=days_overdue(r[7], status=r[8], ongoing=r[11], today=today))
             for r in session.execute(stmt)]
     return ItemPage(rows, int(total or 0), page, page_size)
 

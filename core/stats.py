@@ -1,7 +1,8 @@
 """Ledger statistics, counted in SQL (never by loading the ledger into pandas).
 
-"Overdue" everywhere: due_on < today (the due day itself is not overdue), the item neither
-closed (已销号) nor awaiting verification/notice (待验收/公示中), and not ongoing (长期坚持).
+"Overdue" everywhere: due_on < today (the due day itself is not overdue), the item assigned
+(not 待交办), neither closed (已销号) nor awaiting verification/notice (待验收/公示中), and not
+ongoing (长期坚持). `overdue_condition` (SQL) and `days_overdue` (Python) are the one definition.
 Counts are limited to what the actor may see (a unit user: their own items).
 """
 
@@ -17,13 +18,21 @@ from core.domain import SourceLevel, Status
 from core.permissions import Actor, item_scope
 from db.models import District, Item
 
-WAITING_OR_DONE = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
+# Never overdue, whatever the date: not yet assigned, waiting for verification or notice, closed.
+NEVER_OVERDUE = (Status.DRAFT, Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
 
 
 def overdue_condition(today: date):
     """SQL condition: the item is overdue on `today` (see module docstring)."""
     return and_(Item.due_on < today, Item.is_ongoing.is_(False),
-                Item.status.not_in(WAITING_OR_DONE))
+                Item.status.not_in(NEVER_OVERDUE))
+
+
+def days_overdue(due_on: date | None, *, status: Status, ongoing: bool, today: date) -> int:
+    """Whole days past the due date on `today` under the same rule (0 when not overdue)."""
+    if due_on is None or ongoing or Status(status) in NEVER_OVERDUE:
+        return 0
+    return max(0, (today - due_on).days)
 
 
 @dataclass(frozen=True)

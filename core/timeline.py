@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import deadlines, messages
+from core import messages
 from core.domain import (
     ExtensionStatus,
     InterviewStatus,
@@ -32,6 +32,7 @@ from core.items import get_item
 from core.lifecycle import available_moves
 from core.permissions import Actor, require_item
 from core.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
+from core.stats import NEVER_OVERDUE, days_overdue
 from db.models import (
     District,
     Inspection,
@@ -245,7 +246,7 @@ class ItemDetail:
     units: dict[UnitRole, list[UnitRef]]  # 牵头 / 责任 / 配合, every role present
     days_left: int | None                 # to the due date (0: due today); None if no due
                                           # date, ongoing, draft, submitted/closed or overdue
-    days_overdue: int                     # 0 unless overdue (core.deadlines)
+    days_overdue: int                     # 0 unless overdue (core.stats.days_overdue)
     days_open: int | None                 # since 交办, to 销号 or today; None before 交办
     long_unresolved: list[Reason]         # 久拖不决 reasons (core.rules)
     interviews: list[InterviewRef]
@@ -259,15 +260,10 @@ class ItemDetail:
         return next((e for e in self.extensions if e.status == ExtensionStatus.PENDING), None)
 
 
-WAITING_OR_DONE = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
-
-
 def _days(item: Item, today: date) -> tuple[int | None, int, int | None]:
-    done = item.status in WAITING_OR_DONE
-    overdue = deadlines.days_overdue(item.due_on, ongoing=item.is_ongoing,
-                                     closed_or_submitted=done, today=today)
+    overdue = days_overdue(item.due_on, status=item.status, ongoing=item.is_ongoing, today=today)
     left = None
-    if item.due_on and not item.is_ongoing and not done and item.status != Status.DRAFT:
+    if item.due_on and not item.is_ongoing and item.status not in NEVER_OVERDUE:
         left = (item.due_on - today).days if item.due_on >= today else None  # else: overdue
     end = item.closed_on if item.status == Status.CLOSED and item.closed_on else today
     opened = (end - item.assigned_on).days if item.assigned_on else None

@@ -24,7 +24,7 @@ WEEK_AGO = date(2026, 6, 3)
 CUTOFF = datetime(2026, 6, 4)          # the end of the day a week ago
 RULES = RuleSettings()
 ACTIVE = {Status.ASSIGNED, Status.IN_PROGRESS, Status.SUBMITTED, Status.NOTICE}
-WAITING_OR_DONE = {Status.SUBMITTED, Status.NOTICE, Status.CLOSED}
+WAITING_OR_DONE = {Status.DRAFT, Status.SUBMITTED, Status.NOTICE, Status.CLOSED}  # never overdue
 OPEN_REFERRAL = {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.FILED}
 
 

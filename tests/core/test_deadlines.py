@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from core.deadlines import Deadline, DeadlineError, days_overdue, is_overdue, parse_deadline
+from core.deadlines import Deadline, DeadlineError, parse_deadline
+from core.domain import Status
 from core.errors import LedgerError
+from core.stats import days_overdue
 
 ASSIGNED = date(2023, 3, 15)
 TODAY = date(2024, 5, 20)
@@ -131,11 +133,12 @@ def test_message_keeps_the_original_full_width_text():
         parse_deadline("２０２３年２月３０日")
 
 
-# --- overdue ---------------------------------------------------------------------------------
+# --- overdue: parsed deadlines through the one rule in core.stats ------------------------------
 
 def _overdue(due_on, *, today=TODAY, ongoing=False, done=False):
-    kwargs = {"ongoing": ongoing, "closed_or_submitted": done, "today": today}
-    return is_overdue(due_on, **kwargs), days_overdue(due_on, **kwargs)
+    status = Status.SUBMITTED if done else Status.IN_PROGRESS
+    days = days_overdue(due_on, status=status, ongoing=ongoing, today=today)
+    return days > 0, days
 
 
 @pytest.mark.parametrize(("due_on", "expected"), [

@@ -56,3 +56,11 @@ def test_unit_user_sees_only_own_items(session):
     seed(session)
     unit = make_actor(session, Role.UNIT, unit_id=unit_id(session, "两江新区管委会"))
     assert stats.headline(session, actor=unit, today=TODAY).total == 1
+
+
+def test_a_draft_is_never_overdue(session):
+    make_item(session, status=Status.DRAFT, due_on=date(2026, 1, 1), assigned_on=None)
+    assert stats.headline(session, actor=SYSTEM, today=TODAY).overdue == 0
+    assert stats.days_overdue(date(2026, 1, 1), status=Status.DRAFT, ongoing=False, today=TODAY) == 0
+    assert stats.days_overdue(date(2026, 5, 29), status=Status.IN_PROGRESS, ongoing=False,
+                              today=TODAY) == 3

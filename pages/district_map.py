@@ -3,15 +3,14 @@ list or by clicking the map — and drill down to its items."""
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
-from core.domain import Category, Status
 from core.formatting import format_count, format_percent
 from core.ledger_query import LedgerFilter, list_items
 from ui import cache, screen
-from ui.common import current_actor, data_as_of, db, label, lang, t
+from ui.common import current_actor, data_as_of, db, lang, t
 from ui.district_map import MEASURES, picked_code
+from ui.item_views import ledger_column_config, ledger_frame
 
 MAP_SIZE = (1100, 560)
 SHOWS = ("open", "overdue", "long_unresolved", "all")
@@ -74,17 +73,6 @@ st.caption(t("ledger.count", total=page.total, page=page.page, pages=page.pages)
 if not page.rows:
     st.info(t("ledger.empty"))
     st.stop()
-st.dataframe(pd.DataFrame({
-    t("col.code"): [r.code for r in page.rows],
-    t("col.lead_unit"): [r.lead_unit for r in page.rows],
-    t("col.category"): [label(r.category, Category) for r in page.rows],
-    t("col.description"): [r.description for r in page.rows],
-    t("col.deadline"): [r.deadline_text for r in page.rows],
-    t("col.due_on"): [r.due_on for r in page.rows],
-    t("col.status"): [label(r.status, Status) for r in page.rows],
-    t("col.progress"): [r.progress_percent for r in page.rows],
-    t("col.days_overdue"): [r.days_overdue or None for r in page.rows],
-}), hide_index=True, key="map_items",
-    column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                      format="%d%%")})
+st.dataframe(ledger_frame(page.rows, district=False, latest_report=False), hide_index=True,
+             key="map_items", column_config=ledger_column_config())
 st.number_input(t("ledger.page"), min_value=1, max_value=page.pages, step=1, key="map_page")

@@ -3,16 +3,14 @@ and the Excel download holds exactly the filtered view (the same LedgerFilter dr
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
-from core.domain import Category, Status
 from core.ledger_query import list_items
 from core.permissions import can
-from ui.common import current_actor, data_as_of, db, label, t
+from ui.common import current_actor, data_as_of, db, t
 from ui.downloads import XLSX, ledger_export
 from ui.filters import ledger_filter, sort_choice
-from ui.item_views import open_item
+from ui.item_views import ledger_column_config, ledger_frame, open_item
 
 PAGE_SIZE = 50
 
@@ -42,21 +40,9 @@ if can(actor, "item.create"):
 if not page.rows:
     st.info(t("ledger.empty"))
     st.stop()
-picked = st.dataframe(pd.DataFrame({
-    t("col.code"): [r.code for r in page.rows],
-    t("col.district"): [r.district or t("district.citywide") for r in page.rows],
-    t("col.lead_unit"): [r.lead_unit for r in page.rows],
-    t("col.category"): [label(r.category, Category) for r in page.rows],
-    t("col.description"): [r.description for r in page.rows],
-    t("col.deadline"): [r.deadline_text for r in page.rows],
-    t("col.due_on"): [r.due_on for r in page.rows],
-    t("col.status"): [label(r.status, Status) for r in page.rows],
-    t("col.progress"): [r.progress_percent for r in page.rows],
-    t("col.latest_progress_on"): [r.latest_progress_on for r in page.rows],
-    t("col.days_overdue"): [r.days_overdue or None for r in page.rows],
-}), hide_index=True, key="ledger_table", on_select="rerun", selection_mode="single-row",
-    column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                      format="%d%%")})
+picked = st.dataframe(ledger_frame(page.rows), hide_index=True, key="ledger_table",
+                      on_select="rerun", selection_mode="single-row",
+                      column_config=ledger_column_config())
 if picked.selection.rows:
     open_item(page.rows[picked.selection.rows[0]].id)
 st.caption(t("ledger.open_hint"))

@@ -286,3 +286,28 @@ def linked_records(detail: ItemDetail) -> None:
                                     r.feedback_due_on, t(f"status.referral.{r.status.value}"))
                                    for r in detail.referrals], columns=cols),
                      hide_index=True, key="item_referrals")
+
+
+def ledger_frame(rows, *, district: bool = True, latest_report: bool = True) -> pd.DataFrame:
+    """The ledger table of core.ledger_query.ItemRow rows, as the 台账 and map pages show it."""
+    columns = {t("col.code"): [r.code for r in rows]}
+    if district:
+        columns[t("col.district")] = [r.district or t("district.citywide") for r in rows]
+    columns.update({
+        t("col.lead_unit"): [r.lead_unit for r in rows],
+        t("col.category"): [label(r.category, Category) for r in rows],
+        t("col.description"): [r.description for r in rows],
+        t("col.deadline"): [r.deadline_text for r in rows],
+        t("col.due_on"): [r.due_on for r in rows],
+        t("col.status"): [label(r.status, Status) for r in rows],
+        t("col.progress"): [r.progress_percent for r in rows]})
+    if latest_report:
+        columns[t("col.latest_progress_on")] = [r.latest_progress_on for r in rows]
+    columns[t("col.days_overdue")] = [r.days_overdue or None for r in rows]
+    return pd.DataFrame(columns)
+
+
+def ledger_column_config() -> dict:
+    """Progress shown as a bar, 0–100 %."""
+    return {t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                               format="%d%%")}

@@ -127,7 +127,7 @@ def _check_edit(changes: dict) -> dict:
             elif kind is date and value is not None and not isinstance(value, date):
                 problems.append(FieldProblem(None, key, say("err.not_date")))
             elif key in NOT_EMPTY and (value is None or not str(value).strip()):
-                problems.append(FieldProblem(None, key, say("err.required")))
+                problems.append(FieldProblem(None, zh(f"item.field.{key}"), say("err.required")))
             elif kind not in (None, str, date) and value is not None:
                 out[key] = kind(value)
             else:

@@ -6,7 +6,6 @@ from datetime import date
 import streamlit as st
 
 from core.errors import NotFound, PermissionDenied
-from core.item_form import check_text
 from core.items import create_item, update_item
 from core.permissions import can
 from core.timeline import item_detail
@@ -22,7 +21,6 @@ from ui.forms import (
     seen_values,
     seen_version,
     show_error,
-    show_problems,
 )
 from ui.item_inputs import edit_values, edited, item_values, load_choices, new_item_values
 from ui.item_views import item_id_param, open_item
@@ -87,12 +85,6 @@ def edit(item_id: int) -> None:
 def save_edit(item_id: int, seen: int, changes: dict) -> None:
     if not changes:
         st.info(t("form.no_change"))
-        return
-    problems = []   # update_item takes any text; an empty 问题描述 is refused here, by core's check
-    if "description" in changes:
-        check_text(problems, "item.field.description", changes["description"])
-    if problems:
-        show_problems(problems)
         return
     def save() -> None:
         with db() as session:

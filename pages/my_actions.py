@@ -28,7 +28,7 @@ def when(days: int | None) -> str:
     return t("my_actions.days_left", n=days) if days > 0 else t("my_actions.days_late", n=-days)
 
 
-def status_text(row: ActionRow) -> str:
+def status_cell(row: ActionRow) -> str:
     if row.entity == "item":
         return label(row.status, Status)
     return t(f"status.{row.entity}.{row.status}")
@@ -41,7 +41,7 @@ def section_table(section: ActionSection) -> None:
         t(DATE_LABELS.get(section.key, "my_actions.col.due")): [
             r.due_on.isoformat() if r.due_on else "" for r in section.rows],
         t("my_actions.col.when"): [when(r.days) for r in section.rows],
-        t("my_actions.col.status"): [status_text(r) for r in section.rows],
+        t("my_actions.col.status"): [status_cell(r) for r in section.rows],
     })
     if section.key in NO_COUNTDOWN:
         frame = frame.drop(columns=t("my_actions.col.when"))

@@ -271,5 +271,5 @@ def test_emptying_the_description_is_refused_by_name(session, value):
     with pytest.raises(ValidationFailed) as exc:
         items.update_item(session, actor=coordinator, item_id=item.id,
                           expected_version=item.version, changes={"description": value})
-    assert [p.column for p in exc.value.problems] == ["description"]
+    assert [p.column for p in exc.value.problems] == ["问题描述"]
     assert item.description == "原描述"

@@ -85,11 +85,10 @@ def drop_postgres_database(url: str) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path) -> str:
-    """A new, empty, migrated database (reference data loaded) for this test only."""
-    if request.param == "sqlite":
-        path = tmp_path / "ledger.db"
+def new_database(request, backend: str, path: Path) -> str:
+    """A new, migrated database on `backend` ("sqlite": a copy of the template at `path`),
+    removed when the test ends."""
+    if backend == "sqlite":
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
         request.addfinalizer(lambda: engine_for(url).dispose())
@@ -97,6 +96,12 @@ def database_url(request, tmp_path) -> str:
     url = new_postgres_database(request.getfixturevalue("postgres_template"))
     request.addfinalizer(lambda: drop_postgres_database(url))
     return url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    """A new, empty, migrated database (reference data loaded) for this test only."""
+    return new_database(request, request.param, tmp_path / "ledger.db")
 
 
 @pytest.fixture

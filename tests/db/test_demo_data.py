@@ -47,7 +47,7 @@ from db.models import (
     Transition,
     Unit,
 )
-from tests.conftest import drop_postgres_database, new_postgres_database
+from tests.conftest import new_database
 
 AS_OF = date(2025, 6, 30)
 ITEMS = 2000
@@ -64,17 +64,8 @@ def seeded(database_url) -> Session:
 @pytest.fixture
 def fresh_url(request, database_url, tmp_path):
     """Makes more new, migrated databases of the same engine as `database_url`."""
-    def make(name: str) -> str:
-        if database_url.startswith("sqlite"):
-            path = tmp_path / f"{name}.db"
-            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-            url = f"sqlite:///{path}"
-            request.addfinalizer(lambda: engine_for(url).dispose())
-            return url
-        url = new_postgres_database(request.getfixturevalue("postgres_template"))
-        request.addfinalizer(lambda: drop_postgres_database(url))
-        return url
-    return make
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    return lambda name: new_database(request, backend, tmp_path / f"{name}.db")
 
 
 SEEDED_TABLES = ("inspection", "item", "item_unit", "progress_report", "transition", "extension",

@@ -166,10 +166,34 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
                            timeout=timeout)
 
 
+REFUSALS = ("用户名或密码错误", "账号已临时锁定", "请输入用户名和密码")
+
+
+def _submitted(page, timeout_s: float = 30) -> bool:
+    """After a click on 登录: True once the form is gone or a refusal shows; False if the form
+    came back empty (a rerun cleared it before the submit)."""
+    field = page.get_by_label("用户名")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if field.count() == 0 or any(page.get_by_text(r).count() for r in REFUSALS):
+            return True
+        if field.count() == 1 and field.input_value() == "":
+            return False
+        page.wait_for_timeout(250)
+    return True  # let the test's own wait report what it sees
+
+
 def sign_in(w: Watched, url: str, username: str, password: str = "demo1234") -> None:
+    """Fill and submit the sign-in form. On the first session of a freshly started server,
+    Streamlit's switch from its legacy pages/ discovery to app.py's navigation reruns the
+    page once and can clear the form under the typing; then the form is filled again
+    (at most three tries)."""
     w.page.goto(url, wait_until="domcontentloaded")
-    w.page.get_by_label("用户名").wait_for()
-    wait_for_app(w.page)
-    w.page.get_by_label("用户名").fill(username)
-    w.page.get_by_label("密码").fill(password)
-    w.page.get_by_role("button", name="登录").click()
+    for _ in range(3):
+        w.page.get_by_label("用户名").wait_for()
+        wait_for_app(w.page)
+        w.page.get_by_label("用户名").fill(username)
+        w.page.get_by_label("密码").fill(password)
+        w.page.get_by_role("button", name="登录").click()
+        if _submitted(w.page):
+            return

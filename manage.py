@@ -8,9 +8,9 @@ import getpass
 import sys
 import time
 
+from core.access.permissions import SYSTEM
 from core.domain import Role
 from core.errors import LedgerError
-from core.permissions import SYSTEM
 from core.settings import load_settings
 
 
@@ -37,7 +37,7 @@ def cmd_seed_demo(args, url: str) -> int:
 
 
 def cmd_create_user(args, url: str) -> int:
-    from core.users import create_user
+    from core.access.users import create_user
     from db.engine import session_scope
     password = args.password or getpass.getpass("password: ")
     with session_scope(url) as session:

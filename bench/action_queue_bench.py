@@ -46,9 +46,9 @@ def main() -> int:
     from _ledger import ensure_ledger  # seeds (once) and caches a demo ledger
     from sqlalchemy import func, select
 
+    from core.access.permissions import Actor
     from core.action_queue import needs_my_action
     from core.domain import Role
-    from core.permissions import Actor
     from db.engine import engine_for, session_scope
     from db.models import Item
 

@@ -45,8 +45,8 @@ from _ledger import PG_SERVER, alternating, ensure_ledger, median_time, pg_reach
 def assemble(url: str, today: date):
     from sqlalchemy.orm import Session
 
+    from core.access.permissions import SYSTEM
     from core.bigscreen import big_screen
-    from core.permissions import SYSTEM
     from core.rules import load_rule_settings
     from db.engine import engine_for
     with Session(engine_for(url)) as session:
@@ -223,7 +223,7 @@ def refresh_times(url: str) -> tuple[float, float]:
     from streamlit.testing.v1 import AppTest
 
     from core import geo, kiosk
-    from core.permissions import SYSTEM
+    from core.access.permissions import SYSTEM
     from db.engine import session_scope
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" notes from bare imports
     for module in ("ui.auth", "ui.cache", "ui.charts", "ui.kiosk", "ui.nav", "ui.screen"):

@@ -105,8 +105,8 @@ def phase_floor(path: str, read_only: bool) -> dict:
 
 
 def phase_import(path: str, url: str) -> dict:
+    from core.access.permissions import SYSTEM
     from core.imports import import_ledger
-    from core.permissions import SYSTEM
     from db.engine import session_scope
     data = Path(path).read_bytes()
     started, cpu = time.perf_counter(), _cpu()
@@ -117,9 +117,9 @@ def phase_import(path: str, url: str) -> dict:
 
 
 def phase_export(path: str, url: str) -> dict:
+    from core.access.permissions import SYSTEM
     from core.exports import export_ledger
     from core.ledger_query import LedgerFilter
-    from core.permissions import SYSTEM
     from db.engine import session_scope
     started, cpu = time.perf_counter(), _cpu()
     with session_scope(url) as session:

@@ -50,9 +50,9 @@ def main() -> None:
 
     from sqlalchemy.orm import Session
 
+    from core.access.permissions import SYSTEM
     from core.domain import Status
     from core.ledger_query import LedgerFilter, list_items
-    from core.permissions import SYSTEM
     from db.engine import engine_for
 
     url = args.url or ensure_ledger("postgresql" if args.pg else "sqlite", args.items)

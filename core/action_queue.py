@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from core.access.permissions import Actor, item_scope
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
-from core.permissions import Actor, item_scope
 from core.rules import RuleSettings, load_rule_settings
 from core.stats import overdue_condition
 from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition
@@ -79,7 +79,7 @@ def _returned():
 
 
 def unit_scope(actor: Actor):
-    """The items a unit user may see (core.permissions.item_scope, the indexed UNION form)."""
+    """The items a unit user may see (core.access.permissions.item_scope, the indexed UNION form)."""
     return item_scope(actor)
 
 

@@ -23,10 +23,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from core import as_of, audit
+from core import as_of
+from core.access import audit
+from core.access.permissions import Actor
 from core.domain import Category, DistrictKind, ReferralStatus, Role, SourceLevel, Status
 from core.errors import PermissionDenied
-from core.permissions import Actor
 from core.rules import Reason, RuleSettings, long_unresolved_condition, reason_columns, reasons_from_row
 from core.sql_functions import days_between, year_month
 from core.stats import overdue_condition

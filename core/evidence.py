@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.access.permissions import Actor, require, require_item
 from core.errors import FieldProblem, LedgerError, NotFound, ValidationFailed
 from core.messages import say
-from core.permissions import Actor, require, require_item
 from core.settings import Settings
 from db.models import Attachment, User
 

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import audit
+from core.access import audit
+from core.access.permissions import Actor, require_item
 from core.domain import AuditOutcome, ExtensionStatus, Status
 from core.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
 from core.item_form import check_date, check_text
 from core.items import guard_item, refuse_state
 from core.messages import field_label, say, zh
-from core.permissions import Actor, require_item
 from db.models import Extension, Item, User
 
 EXTENDABLE = (Status.ASSIGNED, Status.IN_PROGRESS)

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core import audit
+from core.access import audit
+from core.access.permissions import Actor, can, require
 from core.domain import AuditOutcome
 from core.errors import FieldProblem, NotFound, ValidationFailed
-from core.permissions import Actor, can, require
 from db.models import Holiday
 
 ACTION = "settings.manage"

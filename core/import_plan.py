@@ -14,7 +14,7 @@ from sqlalchemy import any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from core import audit
+from core.access import audit
 from core.deadlines import Deadline
 from core.domain import ItemType, Status, SupervisionLevel, UnitRole
 from core.errors import FieldProblem

@@ -18,10 +18,10 @@ from enum import Enum
 from sqlalchemy import JSON, Connection, Table, delete, insert, text, update
 from sqlalchemy.orm import Session
 
-from core import audit
+from core.access import audit
+from core.access.permissions import Actor
 from core.domain import AuditOutcome, Status, UnitRole
 from core.errors import StaleEdit
-from core.permissions import Actor
 from db.models import AuditEntry, Item, ItemUnit, Transition
 
 CHUNK = 1000

@@ -21,13 +21,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core import audit
+from core.access import audit
+from core.access.permissions import Actor, require
 from core.domain import AuditOutcome
 from core.errors import FieldProblem, PermissionDenied, ValidationFailed
 from core.import_plan import Plan, plan_import
 from core.import_preview import ImportPreview, ImportRow
 from core.import_writes import ACTION, insert_items, record_summary, refresh_statistics, update_items
-from core.permissions import Actor, require
 
 __all__ = ["ImportPreview", "ImportResult", "ImportRow", "import_ledger", "preview_import"]
 

@@ -19,13 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import audit, item_form
+from core import item_form
+from core.access import audit
+from core.access.permissions import Actor, require, require_item
 from core.deadlines import DeadlineError, parse_deadline
 from core.domain import AuditOutcome, Category, Stage, Status, SupervisionLevel
 from core.errors import FieldProblem, LedgerError, NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from core.evidence import EvidenceStore, check_files, save_attachments
 from core.messages import enum_list, field_label, say, zh
-from core.permissions import Actor, require, require_item
 from db.models import AuditEntry, Item, ItemUnit, ProgressReport, Transition
 
 

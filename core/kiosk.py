@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core import audit
+from core.access import audit
+from core.access.permissions import Actor, require
 from core.domain import AuditOutcome, Role
 from core.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from core.i18n import translate
-from core.permissions import Actor, require
 from db.models import KioskToken, User
 
 MAX_NAME = 60

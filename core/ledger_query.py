@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from core.access.permissions import Actor, item_scope
 from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status
-from core.permissions import Actor, item_scope
 from core.rules import RuleSettings, long_unresolved_condition
 from core.stats import days_overdue, overdue_condition
 from db.models import District, Inspection, Item, ItemUnit, Unit

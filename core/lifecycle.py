@@ -21,7 +21,7 @@ coordinator first changes its 整改时限 (core.items.update_item, audited), th
 
 移交 (hand-over) changes `holder_unit_id` only. The lead unit (牵头单位) and the units listed as
 responsible/cooperating keep their access, since they stay accountable; a previous holder with no
-other link to the item loses it (core.permissions.item_scope).
+other link to the item loses it (core.access.permissions.item_scope).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from core import audit
+from core.access import audit
+from core.access.permissions import Actor, can, require_item
 from core.deadlines import DeadlineError, parse_deadline
 from core.domain import Status
 from core.errors import FieldProblem, PermissionDenied, ValidationFailed
@@ -46,7 +47,6 @@ from core.items import (
     refuse_state,
 )
 from core.messages import enum_list, field_label, say, zh
-from core.permissions import Actor, can, require_item
 from db.models import Item, Transition, Unit
 
 __all__ = ["MOVES", "Move", "TransitionNotAllowed", "assign_item", "available_moves", "close_item",
@@ -61,7 +61,7 @@ class Move:
     name: str
     sources: tuple[Status, ...]
     target: Status | None        # None: the state stays (移交)
-    action: str                  # core.permissions.RULES key: the roles that may make it
+    action: str                  # core.access.permissions.RULES key: the roles that may make it
     reason_required: bool = False
 
 

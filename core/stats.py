@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from core.access.permissions import Actor, item_scope
 from core.domain import SourceLevel, Status
-from core.permissions import Actor, item_scope
 from db.models import District, Item
 
 # Never overdue, whatever the date: not yet assigned, waiting for verification or notice, closed.

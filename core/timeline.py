@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import messages
+from core.access.permissions import Actor, require_item
 from core.domain import (
     ExtensionStatus,
     InterviewStatus,
@@ -30,7 +31,6 @@ from core.evidence import AttachmentInfo, list_attachments
 from core.extensions import ExtensionInfo, list_extensions
 from core.items import get_item
 from core.lifecycle import available_moves
-from core.permissions import Actor, require_item
 from core.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
 from core.stats import NEVER_OVERDUE, days_overdue
 from db.models import (

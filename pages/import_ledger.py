@@ -3,7 +3,7 @@ column) → confirm. core.imports imports every row or none, and refuses edits o
 
 import streamlit as st
 
-from core.audit import ledger_revision
+from core.access.audit import ledger_revision
 from core.errors import LedgerError, ValidationFailed
 from core.imports import ImportPreview, import_ledger, preview_import
 from core.ledger_query import inspection_choices

@@ -5,9 +5,9 @@ from datetime import date
 
 import streamlit as st
 
+from core.access.permissions import can
 from core.errors import NotFound, PermissionDenied
 from core.items import changes_since
-from core.permissions import can
 from core.reference_data import list_units
 from core.timeline import item_detail, item_timeline
 from ui.common import current_actor, data_as_of, db, t

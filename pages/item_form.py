@@ -5,9 +5,9 @@ from datetime import date
 
 import streamlit as st
 
+from core.access.permissions import can
 from core.errors import NotFound, PermissionDenied
 from core.items import create_item, update_item
-from core.permissions import can
 from core.timeline import item_detail
 from ui.common import current_actor, db, t
 from ui.forms import (

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import users
+from core.access import users
 from core.domain import Role
 from core.errors import PermissionDenied, ValidationFailed
 from core.reference_data import list_units

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.access.permissions import Actor
+from core.access.users import actor_for, hash_password
 from core.domain import Category, InspectionKind, ItemType, Role, SourceLevel, Stage, Status, UnitRole
-from core.permissions import Actor
-from core.users import actor_for, hash_password
 from db.models import District, Inspection, Item, ItemUnit, Unit, User
 
 _seq = itertools.count(1)

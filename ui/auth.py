@@ -1,10 +1,10 @@
-"""Sign-in: streamlit-authenticator keeps the session cookie; `core.users` checks passwords.
+"""Sign-in: streamlit-authenticator keeps the session cookie; `core.access.users` checks passwords.
 
 Why not the library's own form: its failed-attempt counter does nothing with a credentials dict
 rebuilt each run (PITFALLS.md), and it does not tell us who failed. So the form is ours, the
-password check and throttling run in SQL (`core.users.authenticate`), and on success we ask the
+password check and throttling run in SQL (`core.access.users.authenticate`), and on success we ask the
 library to write its JWT cookie. A cookie issued before the user's last sign-out is refused
-server-side (`core.users.user_for_cookie`). Everything goes through `current_user()`, so an
+server-side (`core.access.users.user_for_cookie`). Everything goes through `current_user()`, so an
 identity provider (`st.login`) can replace it later.
 """
 
@@ -17,8 +17,8 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
-from core import users
-from core.permissions import SYSTEM, Actor
+from core.access import users
+from core.access.permissions import SYSTEM, Actor
 from ui.common import USER_KEY, db, label, settings, t
 
 COOKIE_NAME = "ledger_auth"

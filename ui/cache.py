@@ -1,4 +1,4 @@
-"""Caches keyed by the ledger revision (core.audit.ledger_revision), which every audited write
+"""Caches keyed by the ledger revision (core.access.audit.ledger_revision), which every audited write
 bumps: a page asks the database only for that one row and reuses what was computed for the
 same revision. So a big screen refreshing every minute costs one tiny query until the ledger
 changes, and a change shows on the next refresh. Keys also hold the database URL (tests and
@@ -15,9 +15,10 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from core import audit, bigscreen, geo
+from core import bigscreen, geo
+from core.access import audit
+from core.access.permissions import Actor
 from core.bigscreen import BigScreen
-from core.permissions import Actor
 from core.rules import RuleSettings, load_rule_settings
 from db.engine import session_scope
 from ui import district_map

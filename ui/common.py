@@ -9,8 +9,9 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from core import audit, i18n
-from core.permissions import Actor
+from core import i18n
+from core.access import audit
+from core.access.permissions import Actor
 from core.settings import Settings, load_settings
 from db.engine import session_scope
 

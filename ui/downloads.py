@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from core.access.permissions import Actor
 from core.exports import export_ledger
 from core.ledger_query import LedgerFilter
-from core.permissions import Actor
 from ui.common import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,6 +11,7 @@ from datetime import time
 import pandas as pd
 import streamlit as st
 
+from core.access.permissions import Actor
 from core.domain import (
     Category,
     InspectionKind,
@@ -22,7 +23,6 @@ from core.domain import (
     UnitRole,
 )
 from core.evidence import AttachmentInfo, EvidenceStore, open_attachment
-from core.permissions import Actor
 from core.rules import Reason
 from core.timeline import ItemDetail, TimelineEntry
 from ui.common import db, label, lang, settings, t

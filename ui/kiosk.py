@@ -11,7 +11,7 @@ from datetime import datetime
 import streamlit as st
 
 from core import kiosk
-from core.permissions import Actor
+from core.access.permissions import Actor
 from ui.common import current_actor, db, t
 
 PARAM = "kiosk"

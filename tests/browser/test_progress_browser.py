@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from core import items, lifecycle
-from core.permissions import SYSTEM
+from core.access.permissions import SYSTEM
 from db.engine import engine_for, session_scope
 from db.models import Attachment, District, Inspection, Item, ProgressReport, Unit
 from tests.browser.conftest import sign_in, start_app, wait_for_app

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
+from core.access.users import DEMO_ACCOUNTS
 from core.domain import Role
-from core.users import DEMO_ACCOUNTS
 from tests.browser.conftest import sign_in, wait_for_app
 
 TIMEOUT = 60_000

@@ -3,9 +3,9 @@ from datetime import date, timedelta
 import pytest
 
 from core import extensions, items, lifecycle
+from core.access.permissions import Actor, item_scope
 from core.action_queue import needs_my_action, unit_scope
 from core.domain import InterviewStatus, ReferralKind, ReferralStatus, Role, Status, UnitRole
-from core.permissions import Actor, item_scope
 from core.rules import RuleSettings
 from db.models import Interview, Item, Referral
 from tests.core.lifecycle_cases import item_in

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from core import bigscreen, stats
+from core.access.permissions import SYSTEM
 from core.bigscreen import Change
 from core.domain import Category, InterviewStatus, ReferralKind, ReferralStatus, Role, SourceLevel, Status
 from core.errors import PermissionDenied
-from core.permissions import SYSTEM
 from core.rules import Reason, RuleSettings
 from db.models import District, Interview, InterviewItem, Item, ProgressReport, Referral, Transition
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id

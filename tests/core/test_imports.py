@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 import manage
-from core.audit import ledger_revision
+from core.access.audit import ledger_revision
+from core.access.permissions import SYSTEM
 from core.domain import (
     AuditOutcome,
     Category,
@@ -19,7 +20,6 @@ from core.domain import (
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
 from core.import_writes import ItemUpdate, update_items
 from core.imports import import_ledger, preview_import
-from core.permissions import SYSTEM
 from db.models import AuditEntry, Item, ItemUnit, Transition
 from tests.excel_samples import REAL_COLUMNS, SOURCE, build_workbook, realistic_ledger, realistic_rows
 from tests.factories import district_id, make_actor, make_inspection, unit_id

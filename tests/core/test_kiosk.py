@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import select
 
 import manage
-from core import audit, kiosk
+from core import kiosk
+from core.access import audit
+from core.access.permissions import SYSTEM, can
 from core.domain import AuditOutcome, Role
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.permissions import SYSTEM, can
 from db.models import AuditEntry, KioskToken
 from tests.factories import make_actor
 

@@ -2,9 +2,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from core.access.permissions import SYSTEM
 from core.domain import Category, Role, SourceLevel, Status
 from core.ledger_query import LedgerFilter, Sort, list_items
-from core.permissions import SYSTEM
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id
 
 TODAY = date(2026, 6, 1)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import items, lifecycle
-from core.audit import ledger_revision
+from core.access.audit import ledger_revision
 from core.domain import AuditOutcome, Role, Status
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
 from core.lifecycle import MOVES, TransitionNotAllowed

@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from core.audit import entries_for
+from core.access.audit import entries_for
+from core.access.permissions import Actor
 from core.domain import AuditOutcome, Role
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.holidays import delete_holiday, load_overrides, set_holiday
-from core.permissions import Actor
 from core.workdays import (
     WorkdayResult,
     add_workdays,

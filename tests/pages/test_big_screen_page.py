@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from core import bigscreen, kiosk
+from core.access.permissions import SYSTEM
 from core.domain import Role, Status
 from core.formatting import format_count, format_percent
-from core.permissions import SYSTEM
 from db.models import KioskToken
 from tests.factories import district_id, make_actor, make_item, unit_id
 
@@ -133,7 +133,7 @@ def test_figures_are_computed_once_per_revision(app, session, monkeypatch):
     at.run()
     assert len(calls) == 1
     make_item(session)  # an audited write bumps the revision; a factory does not, so bump it
-    from core import audit
+    from core.access import audit
     audit.bump_revision(session)
     session.commit()
     at.run()

@@ -15,8 +15,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from core.access.permissions import Actor
 from core.domain import AuditOutcome
-from core.permissions import Actor
 from db.models import AuditEntry, LedgerRevision
 
 log = logging.getLogger(__name__)

@@ -2,10 +2,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from core import users
+from core.access import users
+from core.access.permissions import SYSTEM
 from core.domain import Role
 from core.errors import PermissionDenied, ValidationFailed
-from core.permissions import SYSTEM
 from db.models import AuditEntry, User
 from tests.factories import make_actor, make_user, unit_id
 

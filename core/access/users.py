@@ -14,10 +14,10 @@ import bcrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit
+from core.access import audit
+from core.access.permissions import Actor, require
 from core.domain import Role
 from core.errors import FieldProblem, ValidationFailed
-from core.permissions import Actor, require
 from db.models import District, Unit, User
 
 DEMO_PASSWORD = "demo1234"

@@ -109,7 +109,7 @@ def _interview(r: random.Random, ctx: Ctx, f: dict, g: list[int], iid: int) -> d
                interviewee_people=r.choice(tx.INTERVIEW_PEOPLE),
                organiser_unit_id=ctx.named["office" if r.random() < 0.7 else "eco"],
                held_on=_day(held), minutes=f"约谈指出{circumstance}，要求15个工作日内报送整改方案",
-               plan_due_on=_day(held + 21),   # ~15 working days; core.workdays has the exact rule
+               plan_due_on=_day(held + 21),   # ~15 working days; core.calendar.workdays has the exact rule
                status="held", updated_at=_stamp(held)) | dict.fromkeys(
         ("plan_submitted_on", "plan_url", "plan_published_on", "completion_url",
          "completion_published_on", "follow_up"))

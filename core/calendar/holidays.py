@@ -1,7 +1,7 @@
-"""Admin-entered holidays and 调休 make-up workdays (the `Holiday` table), for `core.workdays`.
+"""Admin-entered holidays and 调休 make-up workdays (the `Holiday` table), for `core.calendar.workdays`.
 
 An admin enters a year's official arrangement when chinese_calendar does not yet ship it (or
-corrects a day it has wrong); `load_overrides` hands the rows to `core.workdays` as overrides.
+corrects a day it has wrong); `load_overrides` hands the rows to `core.calendar.workdays` as overrides.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Working days (core.workdays) and the admin holiday table (core.holidays).
+"""Working days (core.calendar.workdays) and the admin holiday table (core.calendar.holidays).
 
 Expected dates in 2024–2026 were read off chinese_calendar 1.11.0's own data, e.g. 国庆 2025:
 Oct 1–8 off, Sun Sept 28 and Sat Oct 11 worked; 春节 2026: Feb 15–23 off, Sat Feb 14 and
@@ -15,16 +15,16 @@ import pytest
 
 from core.access.audit import entries_for
 from core.access.permissions import Actor
-from core.domain import AuditOutcome, Role
-from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.holidays import delete_holiday, load_overrides, set_holiday
-from core.workdays import (
+from core.calendar.holidays import delete_holiday, load_overrides, set_holiday
+from core.calendar.workdays import (
     WorkdayResult,
     add_workdays,
     interview_plan_due,
     is_workday,
     library_covers,
 )
+from core.domain import AuditOutcome, Role
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 
 ADMIN = Actor(id=None, username="admin1", role=Role.ADMIN)
 COORDINATOR = Actor(id=None, username="coord1", role=Role.COORDINATOR)

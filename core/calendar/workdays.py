@@ -2,7 +2,7 @@
 
 chinese_calendar knows the State Council's calendar for the years it ships (1.11.0: 2004–2026)
 and raises NotImplementedError outside them, even when a count merely walks into such a year.
-There we use the admin-entered days (`core.holidays.load_overrides`) and otherwise Monday–Friday,
+There we use the admin-entered days (`core.calendar.holidays.load_overrides`) and otherwise Monday–Friday,
 and report the year, so the page can say the count is provisional. Pure: no database here.
 """
 

@@ -81,7 +81,7 @@ def cmd_export_ledger(args, url: str) -> int:
 
     from core.exports import export_ledger, ledger_filter_from_words
     from core.i18n import translate
-    from core.ledger_query import list_items
+    from core.ledger.query import list_items
     from db.engine import session_scope
     today = date.fromisoformat(args.today) if args.today else date.today()
     with session_scope(url) as session:

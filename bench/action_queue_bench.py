@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""我的待办 benchmark: `core.action_queue.needs_my_action` for the busiest unit against a floor.
+"""我的待办 benchmark: `core.ledger.action_queue.needs_my_action` for the busiest unit against a floor.
 
 The floor is the bare SQL read that any unit queue must do: the unit's assigned/in-progress items
 (lead, holder or linked), fetched once on a raw DBAPI cursor. "Ours" is the whole core call: five
@@ -47,8 +47,8 @@ def main() -> int:
     from sqlalchemy import func, select
 
     from core.access.permissions import Actor
-    from core.action_queue import needs_my_action
     from core.domain import Role
+    from core.ledger.action_queue import needs_my_action
     from db.engine import engine_for, session_scope
     from db.models import Item
 

@@ -47,7 +47,7 @@ def assemble(url: str, today: date):
 
     from core.access.permissions import SYSTEM
     from core.bigscreen import big_screen
-    from core.rules import load_rule_settings
+    from core.ledger.rules import load_rule_settings
     from db.engine import engine_for
     with Session(engine_for(url)) as session:
         return big_screen(session, actor=SYSTEM, today=today, rules=load_rule_settings(session))
@@ -134,7 +134,7 @@ def _pandas_baseline(url: str) -> dict:
     import pandas as pd
     from sqlalchemy.orm import Session
 
-    from core.rules import load_rule_settings
+    from core.ledger.rules import load_rule_settings
     from db.engine import engine_for
     with Session(engine_for(url)) as session:
         rules = load_rule_settings(session)
@@ -177,7 +177,7 @@ PANDAS_READS = {
 
 
 def _pandas_flags(items, status, last_report, bounces, day, rules, plans) -> dict:
-    """overdue and 久拖不决 (core.stats, core.rules) as pandas columns, judged on `day`."""
+    """overdue and 久拖不决 (core.ledger.stats, core.ledger.rules) as pandas columns, judged on `day`."""
     import pandas as pd
     active = status.isin(["assigned", "in_progress", "submitted", "notice"])
     overdue = ((items["due_on"] < day) & ~items["is_ongoing"].astype(bool)

@@ -119,7 +119,7 @@ def phase_import(path: str, url: str) -> dict:
 def phase_export(path: str, url: str) -> dict:
     from core.access.permissions import SYSTEM
     from core.exports import export_ledger
-    from core.ledger_query import LedgerFilter
+    from core.ledger.query import LedgerFilter
     from db.engine import session_scope
     started, cpu = time.perf_counter(), _cpu()
     with session_scope(url) as session:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""台账 first page benchmark: `core.ledger_query.list_items` against the bare SQL it stands for.
+"""台账 first page benchmark: `core.ledger.query.list_items` against the bare SQL it stands for.
 
 Target (issue 3): the first page of the ledger with a district + state filter within 2× of the
 bare SQL query's time, at 1,000,000 items. "Bare SQL" is the hand-written SQL text for what the
@@ -52,7 +52,7 @@ def main() -> None:
 
     from core.access.permissions import SYSTEM
     from core.domain import Status
-    from core.ledger_query import LedgerFilter, list_items
+    from core.ledger.query import LedgerFilter, list_items
     from db.engine import engine_for
 
     url = args.url or ensure_ledger("postgresql" if args.pg else "sqlite", args.items)

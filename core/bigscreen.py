@@ -3,13 +3,13 @@ Python: two counts the (district, status) and (level, status) indexes answer alo
 (open items by district, everything by category, the trend, the worst items), one look at the
 items changed in the last week, and small queries on referrals and interviews.
 
-Definitions (DESIGN.md; "overdue" and 久拖不决 as in core.stats and core.rules):
+Definitions (DESIGN.md; "overdue" and 久拖不决 as in core.ledger.stats and core.ledger.rules):
 - completion rate = closed (已销号) ÷ all items; average days to close = mean(closed_on −
   assigned_on) over closed items that have both dates;
 - open referrals = sent (已移送/已受理/已立案) and not yet concluded, returned or not filed;
 - interview plans overdue = no plan submitted and the plan deadline (plan_due_on) has passed;
 - "a week ago" = the ledger as it stood at the end of the day seven days before `today` (rebuilt
-  from its own history by core.as_of), with the same rules applied on that day. A referral
+  from its own history by core.ledger.as_of), with the same rules applied on that day. A referral
   counts as open then if sent by then and either open now or last changed after then.
   Interviews are exact (held_on, plan_due_on, plan_submitted_on).
 Figures are citywide: a unit account may not see them (PermissionDenied).
@@ -23,14 +23,20 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from core import as_of
 from core.access import audit
 from core.access.permissions import Actor
 from core.domain import Category, DistrictKind, ReferralStatus, Role, SourceLevel, Status
 from core.errors import PermissionDenied
-from core.rules import Reason, RuleSettings, long_unresolved_condition, reason_columns, reasons_from_row
+from core.ledger import as_of
+from core.ledger.rules import (
+    Reason,
+    RuleSettings,
+    long_unresolved_condition,
+    reason_columns,
+    reasons_from_row,
+)
+from core.ledger.stats import overdue_condition
 from core.sql_functions import days_between, year_month
-from core.stats import overdue_condition
 from db.models import District, Interview, Item, Referral
 
 WEEK = timedelta(days=7)
@@ -181,7 +187,7 @@ def _by_status(session: Session, column) -> dict:
 
 def _flags_by_district(session: Session, *, today: date, rules: RuleSettings) -> dict:
     """district_id → (overdue, long-unresolved). A closed item is neither (the rules in
-    core.stats and core.rules exclude 已销号), so only the open items are grouped: SQLite sorts
+    core.ledger.stats and core.ledger.rules exclude 已销号), so only the open items are grouped: SQLite sorts
     for GROUP BY, and the open quarter of the ledger sorts four times faster than all of it."""
     # "+ 0": grouping by the bare column, SQLite walks the (district_id, status) index and
     # fetches each open row by rowid, slower than one scan and a sort of the open rows.
@@ -194,7 +200,7 @@ def _flags_by_district(session: Session, *, today: date, rules: RuleSettings) ->
 
 def _by_category(session: Session, *, week_ago: date, rules: RuleSettings) -> dict:
     """Per category: items, closed, days to close (sum, count), and a week ago: items, and
-    closed/overdue/long-unresolved among the items unchanged since (core.as_of: the others)."""
+    closed/overdue/long-unresolved among the items unchanged since (core.ledger.as_of: the others)."""
     existed, still = Item.created_at < as_of.cutoff(week_ago), ~as_of.moved_since(week_ago)
     closed = Item.status == Status.CLOSED
     timed = and_(closed, Item.closed_on.is_not(None), Item.assigned_on.is_not(None))
@@ -210,7 +216,7 @@ def _by_category(session: Session, *, week_ago: date, rules: RuleSettings) -> di
 
 def _moved_then(session: Session, *, week_ago: date, rules: RuleSettings) -> tuple[int, int, int]:
     """(closed, overdue, long-unresolved) a week ago among the items changed since then, each
-    rebuilt from its history (core.as_of) — a few percent of the ledger."""
+    rebuilt from its history (core.ledger.as_of) — a few percent of the ledger."""
     rows = (select(*(getattr(Item, c) for c in as_of.ROW_COLUMNS), *as_of.state_then(week_ago))
             .where(as_of.moved_since(week_ago)).subquery("item_then"))
     existed = rows.c.created_at < as_of.cutoff(week_ago)

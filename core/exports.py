@@ -27,7 +27,7 @@ from core.errors import FieldProblem, ValidationFailed
 from core.excel_layout import COLUMNS, normalise_text, word_table
 from core.i18n import ENUM_LABELS, translate
 from core.import_values import Lookups, cell_value, clean_text, load_lookups
-from core.ledger_query import LedgerFilter, filter_condition
+from core.ledger.query import LedgerFilter, filter_condition
 from db.models import Item, ItemUnit
 
 CHUNK = 2000

@@ -15,7 +15,6 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from core.access import audit
-from core.deadlines import Deadline
 from core.domain import ItemType, Status, SupervisionLevel, UnitRole
 from core.errors import FieldProblem
 from core.excel_layout import BY_FIELD, RawSheet, SheetError, normalise_text, read_ledger_sheet
@@ -35,6 +34,7 @@ from core.import_values import (
     same_value,
 )
 from core.import_writes import CHUNK, ItemUpdate, NewItem
+from core.ledger.deadlines import Deadline
 from db.models import Item, ItemUnit
 
 # Sheet fields stored as they are, in the Item column of the same name.

@@ -18,9 +18,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.deadlines import Deadline, DeadlineError, parse_deadline
 from core.domain import InspectionKind, SourceLevel, Stage, UnitKind
 from core.excel_layout import BY_FIELD, enum_of, normalise_text, word_for, word_table
+from core.ledger.deadlines import Deadline, DeadlineError, parse_deadline
 from db.models import District, Inspection, Unit
 from db.reference import CITYWIDE_NAMES
 

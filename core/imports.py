@@ -9,7 +9,7 @@ creates one (状态 from the sheet, else 已交办 with a 交办日期, else 待
 状态/完成进度 keep an item's value (a new item gets the default). A 版本 column (the export writes
 one) makes a row edited on an item that changed since the export a stale edit, refused. A changed
 状态 is set as the sheet says and recorded as a transition ("Excel 台账导入"); the per-move rules
-of core.lifecycle (reasons, bounce/reopen counts) are not applied to imports.
+of core.ledger.lifecycle (reasons, bounce/reopen counts) are not applied to imports.
 Coordinators and admins only ("ledger.import"); writes go in the caller's transaction.
 """
 

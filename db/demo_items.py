@@ -108,7 +108,7 @@ def _draw_deadlines(rng, f: dict) -> None:
     horizon = np.select([u < 0.45, u < 0.85],
                         [_between(rng, 30, 180, n), _between(rng, 181, 720, n)],
                         _between(rng, 721, 1460, n))
-    # 立行立改: due the day it is assigned (as core.deadlines reads it); extended, it reads 月底前.
+    # 立行立改: due the day it is assigned (as core.ledger.deadlines reads it); extended, it reads 月底前.
     due0 = np.where(form == 0, assigned, _snap(form, assigned + horizon))
     later_form = np.where(form == 0, FORMS.index("month"), form)
     due = np.empty((n, 4), dtype=np.int64)

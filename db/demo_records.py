@@ -113,7 +113,7 @@ def follow_up_columns(rng, ctx: Ctx, f: dict) -> dict:
     return cols
 
 
-REASON_CODES = ("overdue", "old", "extended", "bounced")   # as core.rules.Reason
+REASON_CODES = ("overdue", "old", "extended", "bounced")   # as core.ledger.rules.Reason
 
 
 def _reasons_on(f: dict, day: int) -> np.ndarray:

@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 
 from core.formatting import format_count, format_percent
-from core.ledger_query import LedgerFilter, list_items
+from core.ledger.query import LedgerFilter, list_items
 from ui import cache, screen
 from ui.common import current_actor, data_as_of, db, lang, t
 from ui.district_map import MEASURES, picked_code

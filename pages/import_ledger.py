@@ -6,7 +6,7 @@ import streamlit as st
 from core.access.audit import ledger_revision
 from core.errors import LedgerError, ValidationFailed
 from core.imports import ImportPreview, import_ledger, preview_import
-from core.ledger_query import inspection_choices
+from core.ledger.query import inspection_choices
 from ui.common import current_actor, db, lang, t
 from ui.forms import flash, form_generation, joined, problem_frame, reset_forms, show_error, show_flash
 

@@ -7,9 +7,9 @@ import streamlit as st
 
 from core.access.permissions import can
 from core.errors import NotFound, PermissionDenied
-from core.items import changes_since
+from core.ledger.items import changes_since
+from core.ledger.timeline import item_detail, item_timeline
 from core.reference_data import list_units
-from core.timeline import item_detail, item_timeline
 from ui.common import current_actor, data_as_of, db, t
 from ui.forms import (
     change_lines,

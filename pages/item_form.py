@@ -7,8 +7,8 @@ import streamlit as st
 
 from core.access.permissions import can
 from core.errors import NotFound, PermissionDenied
-from core.items import create_item, update_item
-from core.timeline import item_detail
+from core.ledger.items import create_item, update_item
+from core.ledger.timeline import item_detail
 from ui.common import current_actor, db, t
 from ui.forms import (
     attempt,

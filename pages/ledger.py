@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 
 from core.access.permissions import can
-from core.ledger_query import list_items
+from core.ledger.query import list_items
 from ui.common import current_actor, data_as_of, db, t
 from ui.downloads import XLSX, ledger_export
 from ui.filters import ledger_filter, sort_choice

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core.action_queue import ActionRow, ActionSection, needs_my_action
 from core.domain import Role, Status
+from core.ledger.action_queue import ActionRow, ActionSection, needs_my_action
 from core.reference_data import scope_label
 from ui.common import current_actor, data_as_of, db, label, t
 from ui.forms import joined

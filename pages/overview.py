@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import stats
 from core.domain import Role, SourceLevel, Status
+from core.ledger import stats
 from core.reference_data import scope_label
 from ui.common import current_actor, data_as_of, db, label, t
 

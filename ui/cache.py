@@ -19,7 +19,7 @@ from core import bigscreen, geo
 from core.access import audit
 from core.access.permissions import Actor
 from core.bigscreen import BigScreen
-from core.rules import RuleSettings, load_rule_settings
+from core.ledger.rules import RuleSettings, load_rule_settings
 from db.engine import session_scope
 from ui import district_map
 from ui.common import db, settings

@@ -7,7 +7,7 @@ from datetime import date
 
 from core.access.permissions import Actor
 from core.exports import export_ledger
-from core.ledger_query import LedgerFilter
+from core.ledger.query import LedgerFilter
 from ui.common import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status
-from core.ledger_query import SORTS, LedgerFilter, Sort, inspection_choices
+from core.ledger.query import SORTS, LedgerFilter, Sort, inspection_choices
 from core.reference_data import list_districts, list_units
 from ui.common import db, label, t
 

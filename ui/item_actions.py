@@ -1,6 +1,6 @@
 """The item page's action forms: each calls one core write with the version the user saw.
 
-Which forms show follows core (core.lifecycle.available_moves, core.access.permissions.can and the
+Which forms show follows core (core.ledger.lifecycle.available_moves, core.access.permissions.can and the
 states core accepts for progress reports and 延期); core checks everything again on submit, and
 its refusal is explained inside the form, with nothing written.
 """
@@ -14,13 +14,13 @@ from datetime import date
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from core import extensions, items, lifecycle
 from core.access.permissions import Actor, can
 from core.errors import LedgerError
-from core.evidence import TYPES
-from core.extensions import EXTENDABLE
-from core.items import REPORTABLE, get_item
-from core.timeline import ItemDetail
+from core.ledger import extensions, items, lifecycle
+from core.ledger.evidence import TYPES
+from core.ledger.extensions import EXTENDABLE
+from core.ledger.items import REPORTABLE, get_item
+from core.ledger.timeline import ItemDetail
 from ui.common import db, settings, t
 from ui.forms import flash, joined, remember_version, reset_forms, show_error
 from ui.item_views import SCOPE, evidence_store, plain

@@ -1,6 +1,7 @@
 """Widgets of the new/edit item form, returning values as core takes them: the keys of
-core.item_form.FIELDS for a new item (core.items.create_item), of core.items.EDITABLE for an edit
-(core.items.update_item). Checks are core's; this module only lays the fields out."""
+core.ledger.item_form.FIELDS for a new item (core.ledger.items.create_item), of
+core.ledger.items.EDITABLE for an edit (core.ledger.items.update_item). Checks are core's; this
+module only lays the fields out."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from enum import StrEnum
 import streamlit as st
 
 from core.domain import Category, ItemType, Stage, SupervisionLevel
-from core.ledger_query import inspection_choices
+from core.ledger.query import inspection_choices
 from core.reference_data import list_districts, list_units
 from ui.common import db, label, t
 
 CITYWIDE = -1   # widget stand-in for "全市" (district None)
 TEXT_AREAS = ("description", "target", "measures", "delay_reason")
-# What an edit may change (core.items.EDITABLE), in the order the form shows them.
+# What an edit may change (core.ledger.items.EDITABLE), in the order the form shows them.
 EDIT_FIELDS = ("description", "category", "township", "responsible_leader", "responsible_person",
                "contact_phone", "target", "measures", "deadline", "stage", "supervision_level",
                "plan_url", "plan_published_on", "delay_reason")
@@ -134,7 +135,7 @@ def _problem(seen: dict, k: Key) -> dict:
 
 
 def new_item_values(ch: Choices, k: Key) -> dict:
-    """Every field of a new item (keys as core.item_form.FIELDS), as entered."""
+    """Every field of a new item (keys as core.ledger.item_form.FIELDS), as entered."""
     values = _source(ch, k)
     values.update(_problem({}, k))
     values.update(_responsibility(ch, {}, k, units=True))
@@ -143,7 +144,7 @@ def new_item_values(ch: Choices, k: Key) -> dict:
 
 
 def edit_values(seen: dict, k: Key) -> dict:
-    """The editable fields (core.items.EDITABLE), starting from what the user saw."""
+    """The editable fields (core.ledger.items.EDITABLE), starting from what the user saw."""
     values = _problem(seen, k)
     values["township"] = _text("township", seen, k)
     values.update(_responsibility(Choices({}, {}, {}), seen, k, units=False))

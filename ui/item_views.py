@@ -1,6 +1,6 @@
 """How one item reads on its page: header figures, the fields by section, the timeline with its
 evidence, the evidence list and linked interviews and referrals. Everything here only displays
-what core returned (core.timeline.ItemDetail, TimelineEntry); nothing here writes."""
+what core returned (core.ledger.timeline.ItemDetail, TimelineEntry); nothing here writes."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from core.domain import (
     SupervisionLevel,
     UnitRole,
 )
-from core.evidence import AttachmentInfo, EvidenceStore, open_attachment
-from core.rules import Reason
-from core.timeline import ItemDetail, TimelineEntry
+from core.ledger.evidence import AttachmentInfo, EvidenceStore, open_attachment
+from core.ledger.rules import Reason
+from core.ledger.timeline import ItemDetail, TimelineEntry
 from ui.common import db, label, lang, settings, t
 from ui.forms import forget_version, joined
 
@@ -289,7 +289,7 @@ def linked_records(detail: ItemDetail) -> None:
 
 
 def ledger_frame(rows, *, district: bool = True, latest_report: bool = True) -> pd.DataFrame:
-    """The ledger table of core.ledger_query.ItemRow rows, as the 台账 and map pages show it."""
+    """The ledger table of core.ledger.query.ItemRow rows, as the 台账 and map pages show it."""
     columns = {t("col.code"): [r.code for r in rows]}
     if district:
         columns[t("col.district")] = [r.district or t("district.citywide") for r in rows]

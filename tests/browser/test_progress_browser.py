@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import items, lifecycle
 from core.access.permissions import SYSTEM
+from core.ledger import items, lifecycle
 from db.engine import engine_for, session_scope
 from db.models import Attachment, District, Inspection, Item, ProgressReport, Unit
 from tests.browser.conftest import sign_in, start_app, wait_for_app

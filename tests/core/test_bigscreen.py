@@ -10,12 +10,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import bigscreen, stats
+from core import bigscreen
 from core.access.permissions import SYSTEM
 from core.bigscreen import Change
 from core.domain import Category, InterviewStatus, ReferralKind, ReferralStatus, Role, SourceLevel, Status
 from core.errors import PermissionDenied
-from core.rules import Reason, RuleSettings
+from core.ledger import stats
+from core.ledger.rules import Reason, RuleSettings
 from db.models import District, Interview, InterviewItem, Item, ProgressReport, Referral, Transition
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id
 
@@ -36,7 +37,7 @@ def is_overdue(item, day: date, status) -> bool:
 
 
 def reasons_of(item, day: date, status, last_report, bounces, plan_dues) -> set[Reason]:
-    """久拖不决 as DESIGN.md and core/rules.py's docstring state it, evaluated on `day`."""
+    """久拖不决 as DESIGN.md and core/ledger/rules.py's docstring state it, evaluated on `day`."""
     active = status in ACTIVE
     since = last_report or item.assigned_on
     found = {

@@ -6,13 +6,13 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 import manage
-from core import items
 from core.access.permissions import SYSTEM
 from core.domain import Category, Role, Status, UnitRole
 from core.errors import PermissionDenied, ValidationFailed
 from core.exports import export_ledger, ledger_filter_from_words
 from core.imports import import_ledger, preview_import
-from core.ledger_query import LedgerFilter
+from core.ledger import items
+from core.ledger.query import LedgerFilter
 from db.models import AuditEntry, Item
 from tests.excel_samples import SOURCE, edit_cell, realistic_ledger
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import manage
-from core.deadlines import parse_deadline
 from core.domain import (
     Category,
     InspectionKind,
@@ -27,7 +26,8 @@ from core.domain import (
     UnitRole,
 )
 from core.errors import LedgerError
-from core.rules import Reason, RuleSettings, reason_conditions
+from core.ledger.deadlines import parse_deadline
+from core.ledger.rules import Reason, RuleSettings, reason_conditions
 from db import demo_data, demo_writer
 from db.demo_data import seed_demo
 from db.engine import engine_for

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from core import items
 from core.domain import Category, ItemType, Role, Stage, Status, SupervisionLevel
+from core.ledger import items
 from db.models import AuditEntry, Item
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id
 from tests.pages.page_helpers import errors, open_page, press, texts

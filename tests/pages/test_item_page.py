@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import extensions, items, lifecycle
 from core.domain import ExtensionStatus, Role, Status, UnitRole
+from core.ledger import extensions, items, lifecycle
 from db.models import Attachment, Extension, Item, ProgressReport
-from tests.core.lifecycle_cases import item_in
+from tests.core.ledger.lifecycle_cases import item_in
 from tests.factories import district_id, make_actor, make_item, unit_id
 from tests.pages.page_helpers import PDF, PNG, action_key, errors, labels, open_page, press, texts
 

@@ -3,10 +3,10 @@ what needs them, soonest first, only within their scope; ticking a row opens the
 
 from datetime import date, timedelta
 
-from core import extensions
 from core.domain import ReferralKind, ReferralStatus, Role, Status
+from core.ledger import extensions
 from db.models import Referral
-from tests.core.lifecycle_cases import item_in
+from tests.core.ledger.lifecycle_cases import item_in
 from tests.factories import district_id, make_actor, make_item, unit_id
 from tests.pages.page_helpers import texts
 

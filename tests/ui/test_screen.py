@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from core.bigscreen import DistrictFigures, MonthFlow, Ranking, Tally, WorstItem
-from core.rules import Reason
+from core.ledger.rules import Reason
 from ui import charts, screen
 
 

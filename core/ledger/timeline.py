@@ -27,12 +27,12 @@ from core.domain import (
     SupervisionLevel,
     UnitRole,
 )
-from core.evidence import AttachmentInfo, list_attachments
-from core.extensions import ExtensionInfo, list_extensions
-from core.items import get_item
-from core.lifecycle import available_moves
-from core.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
-from core.stats import NEVER_OVERDUE, days_overdue
+from core.ledger.evidence import AttachmentInfo, list_attachments
+from core.ledger.extensions import ExtensionInfo, list_extensions
+from core.ledger.items import get_item
+from core.ledger.lifecycle import available_moves
+from core.ledger.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
+from core.ledger.stats import NEVER_OVERDUE, days_overdue
 from db.models import (
     District,
     Inspection,
@@ -246,14 +246,14 @@ class ItemDetail:
     units: dict[UnitRole, list[UnitRef]]  # 牵头 / 责任 / 配合, every role present
     days_left: int | None                 # to the due date (0: due today); None if no due
                                           # date, ongoing, draft, submitted/closed or overdue
-    days_overdue: int                     # 0 unless overdue (core.stats.days_overdue)
+    days_overdue: int                     # 0 unless overdue (core.ledger.stats.days_overdue)
     days_open: int | None                 # since 交办, to 销号 or today; None before 交办
-    long_unresolved: list[Reason]         # 久拖不决 reasons (core.rules)
+    long_unresolved: list[Reason]         # 久拖不决 reasons (core.ledger.rules)
     interviews: list[InterviewRef]
     referrals: list[ReferralRef]
     extensions: list[ExtensionInfo]
     attachments: list[AttachmentInfo]
-    moves: list[str]                      # core.lifecycle.MOVES keys open to this reader
+    moves: list[str]                      # core.ledger.lifecycle.MOVES keys open to this reader
 
     @property
     def pending_extension(self) -> ExtensionInfo | None:

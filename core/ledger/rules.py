@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain import Status
-from core.stats import overdue_condition
+from core.ledger.stats import overdue_condition
 from db.models import Interview, InterviewItem, Item, Setting
 from db.rules_defaults import RULE_SETTINGS
 

@@ -4,7 +4,7 @@ Not from stored snapshots: an item existed if created_at was before then; its st
 from_status of its first transition after then (else its state now); its last progress report
 and its failed verifications (验收不通过) are those dated up to then. Due dates and extension
 counts are taken as they stand now. `state_then` gives these as columns beside the item's own,
-and `on` re-targets any condition written against Item (core.rules, core.stats) onto such a
+and `on` re-targets any condition written against Item (core.ledger.rules, core.ledger.stats) onto such a
 derived table — so the rules are stated once and applied to "now" and "then" alike.
 """
 

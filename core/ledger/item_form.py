@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.deadlines import DeadlineError, parse_deadline
 from core.domain import Category, ItemType, Stage, SupervisionLevel
 from core.errors import FieldProblem, ValidationFailed
+from core.ledger.deadlines import DeadlineError, parse_deadline
 from core.messages import say, zh
 from db.models import District, Inspection, Item, Unit
 

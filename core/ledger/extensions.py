@@ -19,8 +19,8 @@ from core.access import audit
 from core.access.permissions import Actor, require_item
 from core.domain import AuditOutcome, ExtensionStatus, Status
 from core.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
-from core.item_form import check_date, check_text
-from core.items import guard_item, refuse_state
+from core.ledger.item_form import check_date, check_text
+from core.ledger.items import guard_item, refuse_state
 from core.messages import field_label, say, zh
 from db.models import Extension, Item, User
 

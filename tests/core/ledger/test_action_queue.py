@@ -2,13 +2,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from core import extensions, items, lifecycle
 from core.access.permissions import Actor, item_scope
-from core.action_queue import needs_my_action, unit_scope
 from core.domain import InterviewStatus, ReferralKind, ReferralStatus, Role, Status, UnitRole
-from core.rules import RuleSettings
+from core.ledger import extensions, items, lifecycle
+from core.ledger.action_queue import needs_my_action, unit_scope
+from core.ledger.rules import RuleSettings
 from db.models import Interview, Item, Referral
-from tests.core.lifecycle_cases import item_in
+from tests.core.ledger.lifecycle_cases import item_in
 from tests.factories import district_id, make_actor, make_item, unit_id
 
 TODAY = date(2025, 11, 20)          # quarter starts 2025-10-01

@@ -4,14 +4,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import items, lifecycle
 from core.access.audit import ledger_revision
 from core.domain import AuditOutcome, Role, Status
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
-from core.lifecycle import MOVES, TransitionNotAllowed
+from core.ledger import items, lifecycle
+from core.ledger.lifecycle import MOVES, TransitionNotAllowed
 from db.engine import engine_for
 from db.models import AuditEntry, Item, Transition
-from tests.core.lifecycle_cases import do_move, item_in
+from tests.core.ledger.lifecycle_cases import do_move, item_in
 from tests.factories import district_id, make_actor, unit_id
 
 S, R = Status, Role

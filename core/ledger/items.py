@@ -19,13 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import item_form
 from core.access import audit
 from core.access.permissions import Actor, require, require_item
-from core.deadlines import DeadlineError, parse_deadline
 from core.domain import AuditOutcome, Category, Stage, Status, SupervisionLevel
 from core.errors import FieldProblem, LedgerError, NotFound, PermissionDenied, StaleEdit, ValidationFailed
-from core.evidence import EvidenceStore, check_files, save_attachments
+from core.ledger import item_form
+from core.ledger.deadlines import DeadlineError, parse_deadline
+from core.ledger.evidence import EvidenceStore, check_files, save_attachments
 from core.messages import enum_list, field_label, say, zh
 from db.models import AuditEntry, Item, ItemUnit, ProgressReport, Transition
 
@@ -156,7 +156,7 @@ def update_item(session: Session, *, actor: Actor, item_id: int, expected_versio
                 changes: dict) -> Item:
     """Edit plain fields of an item (coordinator/admin); raises PermissionDenied, StaleEdit,
     ValidationFailed (unknown field or bad value, column = the field key). Returns the item at
-    its new version. A new "deadline" is the corrected wording, not a 延期 (see core.extensions)."""
+    its new version. A new "deadline" is the corrected wording, not a 延期 (see core.ledger.extensions)."""
     values = _check_edit(changes)
     item = guard_item(session, actor, "item.edit", item_id, expected_version,
                       audit.snapshot_values({k: str(v) for k, v in changes.items()}))
@@ -269,7 +269,7 @@ def _unit_rows(item_id: int, form: dict) -> list[ItemUnit]:
 
 def create_item(session: Session, *, actor: Actor, values: dict) -> Item:
     """A new item in 待交办 (coordinator/admin) from the new-item form's values (keys as in
-    `core.item_form.FIELDS`); generates 编号 (ZG<year>-<n>) and 序号 when not given, parses the
+    `core.ledger.item_form.FIELDS`); generates 编号 (ZG<year>-<n>) and 序号 when not given, parses the
     整改时限, copies the inspection's kind and level, links lead/responsible/cooperating units.
     Raises PermissionDenied, ValidationFailed naming each bad field by its Chinese label."""
     try:

@@ -17,7 +17,7 @@ bumped. A move the state does not allow raises TransitionNotAllowed, audited as 
 overdue and are reviewed each quarter by a progress report (the 90-day stale rule and the
 quarterly-review queue catch a missed one). They are not closed: request_closure,
 pass_verification and close refuse them. When such an item gets a fixed end after all, a
-coordinator first changes its 整改时限 (core.items.update_item, audited), then closes it as usual.
+coordinator first changes its 整改时限 (core.ledger.items.update_item, audited), then closes it as usual.
 
 移交 (hand-over) changes `holder_unit_id` only. The lead unit (牵头单位) and the units listed as
 responsible/cooperating keep their access, since they stay accountable; a previous holder with no
@@ -34,12 +34,12 @@ from sqlalchemy.orm import Session
 
 from core.access import audit
 from core.access.permissions import Actor, can, require_item
-from core.deadlines import DeadlineError, parse_deadline
 from core.domain import Status
 from core.errors import FieldProblem, PermissionDenied, ValidationFailed
-from core.evidence import EvidenceStore, check_files, save_attachments
-from core.item_form import check_date, check_text
-from core.items import (
+from core.ledger.deadlines import DeadlineError, parse_deadline
+from core.ledger.evidence import EvidenceStore, check_files, save_attachments
+from core.ledger.item_form import check_date, check_text
+from core.ledger.items import (
     TransitionNotAllowed,
     flush_item,
     get_item,

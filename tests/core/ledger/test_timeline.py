@@ -2,7 +2,6 @@ from datetime import date
 
 import pytest
 
-from core import extensions, items, lifecycle, timeline
 from core.domain import (
     ExtensionStatus,
     InterviewStatus,
@@ -14,10 +13,11 @@ from core.domain import (
     UnitRole,
 )
 from core.errors import NotFound, PermissionDenied
-from core.evidence import EvidenceStore
-from core.rules import Reason
+from core.ledger import extensions, items, lifecycle, timeline
+from core.ledger.evidence import EvidenceStore
+from core.ledger.rules import Reason
 from db.models import Interview, InterviewItem, Referral, ReferralItem, SupervisionNotice
-from tests.core.lifecycle_cases import item_in
+from tests.core.ledger.lifecycle_cases import item_in
 from tests.factories import district_id, make_actor, make_inspection, unit_id
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(40)
@@ -167,7 +167,7 @@ def test_unit_users_read_only_their_items(session, fn):
 def test_files_uploaded_apart_from_any_move_get_their_own_entry():
     from datetime import datetime
 
-    from core.evidence import AttachmentInfo
+    from core.ledger.evidence import AttachmentInfo
     at = datetime(2025, 5, 1, 9, 30)
     files = [AttachmentInfo(i, 1, None, "notice", f"公示{i}.jpg", "image/jpeg", 10, "ab" * 32,
                             "王协调", at) for i in (1, 2)]

@@ -1,8 +1,8 @@
 from datetime import date
 
-from core import stats
 from core.access.permissions import SYSTEM
 from core.domain import Role, SourceLevel, Status
+from core.ledger import stats
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id
 
 TODAY = date(2026, 6, 1)

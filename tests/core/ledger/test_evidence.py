@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from core import evidence, items
 from core.domain import Role, Status
 from core.errors import PermissionDenied, ValidationFailed
-from core.evidence import EvidenceError, EvidenceStore
+from core.ledger import evidence, items
+from core.ledger.evidence import EvidenceError, EvidenceStore
 from core.settings import load_settings
 from db.engine import engine_for
 from db.models import Attachment, Item, ProgressReport

@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import items
 from core.domain import AuditOutcome, InspectionKind, Role, SourceLevel, Stage, Status, UnitRole
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
-from core.items import TransitionNotAllowed
+from core.ledger import items
+from core.ledger.items import TransitionNotAllowed
 from db.engine import engine_for
 from db.models import AuditEntry, Item, ItemUnit, ProgressReport, Transition
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id

@@ -2,9 +2,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core import rules
 from core.domain import Status
-from core.rules import Reason, RuleSettings
+from core.ledger import rules
+from core.ledger.rules import Reason, RuleSettings
 from db.models import Interview, InterviewItem, Item, Setting
 from tests.factories import make_item, unit_id
 

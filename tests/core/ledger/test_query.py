@@ -4,7 +4,7 @@ import pytest
 
 from core.access.permissions import SYSTEM
 from core.domain import Category, Role, SourceLevel, Status
-from core.ledger_query import LedgerFilter, Sort, list_items
+from core.ledger.query import LedgerFilter, Sort, list_items
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id
 
 TODAY = date(2026, 6, 1)

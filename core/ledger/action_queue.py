@@ -1,6 +1,6 @@
 """我的待办 (needs my action): what each user should do next, counted in SQL, listed in part.
 
-A unit user: their items due within `due_soon_days` (core.rules.RuleSettings) or overdue, items
+A unit user: their items due within `due_soon_days` (core.ledger.rules.RuleSettings) or overdue, items
 returned to them (verification failed, objection during notice, or 反弹) with no progress report
 since, 长期坚持 items without a report this quarter, and referrals addressed to their unit still
 awaiting its feedback. A coordinator (and an admin): items awaiting verification, notices whose
@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, aliased
 
 from core.access.permissions import Actor, item_scope
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
-from core.rules import RuleSettings, load_rule_settings
-from core.stats import overdue_condition
+from core.ledger.rules import RuleSettings, load_rule_settings
+from core.ledger.stats import overdue_condition
 from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition
 
 WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)

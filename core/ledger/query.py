@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, aliased
 
 from core.access.permissions import Actor, item_scope
 from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status
-from core.rules import RuleSettings, long_unresolved_condition
-from core.stats import days_overdue, overdue_condition
+from core.ledger.rules import RuleSettings, long_unresolved_condition
+from core.ledger.stats import days_overdue, overdue_condition
 from db.models import District, Inspection, Item, ItemUnit, Unit
 
 OPEN = tuple(s for s in Status if s is not Status.CLOSED)

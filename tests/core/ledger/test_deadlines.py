@@ -1,4 +1,4 @@
-"""Deadlines as ledgers write them (core.deadlines): every accepted form, every refused one."""
+"""Deadlines as ledgers write them (core.ledger.deadlines): every accepted form, every refused one."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from core.deadlines import Deadline, DeadlineError, parse_deadline
 from core.domain import Status
 from core.errors import LedgerError
-from core.stats import days_overdue
+from core.ledger.deadlines import Deadline, DeadlineError, parse_deadline
+from core.ledger.stats import days_overdue
 
 ASSIGNED = date(2023, 3, 15)
 TODAY = date(2024, 5, 20)
@@ -133,7 +133,7 @@ def test_message_keeps_the_original_full_width_text():
         parse_deadline("２０２３年２月３０日")
 
 
-# --- overdue: parsed deadlines through the one rule in core.stats ------------------------------
+# --- overdue: parsed deadlines through the one rule in core.ledger.stats ------------------------------
 
 def _overdue(due_on, *, today=TODAY, ongoing=False, done=False):
     status = Status.SUBMITTED if done else Status.IN_PROGRESS

@@ -4,13 +4,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import extensions, items
 from core.domain import AuditOutcome, ExtensionStatus, Role, Status
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
-from core.lifecycle import TransitionNotAllowed
+from core.ledger import extensions, items
+from core.ledger.lifecycle import TransitionNotAllowed
 from db.engine import engine_for
 from db.models import AuditEntry, Extension, Item
-from tests.core.lifecycle_cases import item_in
+from tests.core.ledger.lifecycle_cases import item_in
 from tests.factories import district_id, make_actor, unit_id
 
 

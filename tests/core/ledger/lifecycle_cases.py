@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import lifecycle
 from core.domain import Status
+from core.ledger import lifecycle
 from tests.factories import make_item, unit_id
 
 ACCEPTED = dict(accepted_on=date(2025, 6, 1), acceptance_unit="万州区生态环境局",

@@ -52,8 +52,8 @@ def cmd_import_ledger(args, url: str) -> int:
     from pathlib import Path
 
     from core.errors import ValidationFailed
+    from core.excel.imports import import_ledger
     from core.i18n import translate
-    from core.imports import import_ledger
     from db.engine import session_scope
     data = Path(args.path).read_bytes()
     try:
@@ -79,7 +79,7 @@ def cmd_export_ledger(args, url: str) -> int:
     from datetime import date
     from pathlib import Path
 
-    from core.exports import export_ledger, ledger_filter_from_words
+    from core.excel.exports import export_ledger, ledger_filter_from_words
     from core.i18n import translate
     from core.ledger.query import list_items
     from db.engine import session_scope

@@ -106,7 +106,7 @@ def phase_floor(path: str, read_only: bool) -> dict:
 
 def phase_import(path: str, url: str) -> dict:
     from core.access.permissions import SYSTEM
-    from core.imports import import_ledger
+    from core.excel.imports import import_ledger
     from db.engine import session_scope
     data = Path(path).read_bytes()
     started, cpu = time.perf_counter(), _cpu()
@@ -118,7 +118,7 @@ def phase_import(path: str, url: str) -> dict:
 
 def phase_export(path: str, url: str) -> dict:
     from core.access.permissions import SYSTEM
-    from core.exports import export_ledger
+    from core.excel.exports import export_ledger
     from core.ledger.query import LedgerFilter
     from db.engine import session_scope
     started, cpu = time.perf_counter(), _cpu()

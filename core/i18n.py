@@ -255,7 +255,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "queue.interview_plans_overdue": ("逾期未报送整改方案的约谈", "Interviews whose plan is overdue"),
     "queue.more": ("另有 {n} 项未列出", "{n} more not shown"),
     # ---- end of issue 3, part 1
-    # ---- Excel import / export of the ledger (issue 3, part 2: core/imports.py, core/exports.py)
+    # ---- Excel import / export of the ledger (issue 3, part 2: core/excel/imports.py, core/excel/exports.py)
     "import.err.unreadable": ("无法读取文件（{detail}）：请上传 .xlsx 格式的 Excel 文件",
                               "Cannot read the file ({detail}): upload an .xlsx Excel workbook"),
     "import.err.no_header": ("未找到台账表头：前 {rows} 行中没有“问题描述”“区县”“整改时限”等列名",

@@ -1,11 +1,11 @@
 """导入 Excel 台账: upload → preview (what each row would do; every problem by Excel row and
-column) → confirm. core.imports imports every row or none, and refuses edits of an outdated export."""
+column) → confirm. core.excel.imports imports every row or none, and refuses edits of an outdated export."""
 
 import streamlit as st
 
 from core.access.audit import ledger_revision
 from core.errors import LedgerError, ValidationFailed
-from core.imports import ImportPreview, import_ledger, preview_import
+from core.excel.imports import ImportPreview, import_ledger, preview_import
 from core.ledger.query import inspection_choices
 from ui.common import current_actor, db, lang, t
 from ui.forms import flash, form_generation, joined, problem_frame, reset_forms, show_error, show_flash

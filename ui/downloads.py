@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from core.access.permissions import Actor
-from core.exports import export_ledger
+from core.excel.exports import export_ledger
 from core.ledger.query import LedgerFilter
 from ui.common import db
 

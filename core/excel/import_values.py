@@ -3,7 +3,7 @@ codes, text to dates, percents and deadlines.
 
 Lookups are loaded once per import; converters are memoised per distinct cell value, because a
 50,000-row ledger repeats the same few hundred names. Every converter raises CellError(key, …),
-which core.imports turns into a FieldProblem naming the Excel row and the column as written.
+which core.excel.imports turns into a FieldProblem naming the Excel row and the column as written.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain import InspectionKind, SourceLevel, Stage, UnitKind
-from core.excel_layout import BY_FIELD, enum_of, normalise_text, word_for, word_table
+from core.excel.layout import BY_FIELD, enum_of, normalise_text, word_for, word_table
 from core.ledger.deadlines import Deadline, DeadlineError, parse_deadline
 from db.models import District, Inspection, Unit
 from db.reference import CITYWIDE_NAMES

@@ -31,7 +31,7 @@ MIN_KNOWN_HEADERS = 3   # a row naming at least this many known columns is the h
 
 @dataclass(frozen=True)
 class Column:
-    """One ledger column: `field` (what core.imports fills), the header the export writes, the
+    """One ledger column: `field` (what core.excel.imports fills), the header the export writes, the
     kind of cell it holds, the other names ledgers give it, and its group in the two-row header."""
 
     field: str

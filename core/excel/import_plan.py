@@ -2,7 +2,7 @@
 
 Reads the items the sheet's keys name (in chunks) and writes nothing. The result is the preview
 (what each row would do, every problem by Excel row and column as written) and, for a clean
-sheet, the new items and updates that core.import_writes applies.
+sheet, the new items and updates that core.excel.import_writes applies.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from sqlalchemy.orm import Session
 from core.access import audit
 from core.domain import ItemType, Status, SupervisionLevel, UnitRole
 from core.errors import FieldProblem
-from core.excel_layout import BY_FIELD, RawSheet, SheetError, normalise_text, read_ledger_sheet
-from core.i18n import translate
-from core.import_preview import ImportPreview, ImportRow
-from core.import_values import (
+from core.excel.import_preview import ImportPreview, ImportRow
+from core.excel.import_values import (
     BLANK,
     CellError,
     Lookups,
@@ -33,7 +31,9 @@ from core.import_values import (
     row_list,
     same_value,
 )
-from core.import_writes import CHUNK, ItemUpdate, NewItem
+from core.excel.import_writes import CHUNK, ItemUpdate, NewItem
+from core.excel.layout import BY_FIELD, RawSheet, SheetError, normalise_text, read_ledger_sheet
+from core.i18n import translate
 from core.ledger.deadlines import Deadline
 from db.models import Item, ItemUnit
 

@@ -25,9 +25,9 @@ from core.access import audit
 from core.access.permissions import Actor, require
 from core.domain import AuditOutcome
 from core.errors import FieldProblem, PermissionDenied, ValidationFailed
-from core.import_plan import Plan, plan_import
-from core.import_preview import ImportPreview, ImportRow
-from core.import_writes import ACTION, insert_items, record_summary, refresh_statistics, update_items
+from core.excel.import_plan import Plan, plan_import
+from core.excel.import_preview import ImportPreview, ImportRow
+from core.excel.import_writes import ACTION, insert_items, record_summary, refresh_statistics, update_items
 
 __all__ = ["ImportPreview", "ImportResult", "ImportRow", "import_ledger", "preview_import"]
 

@@ -18,8 +18,8 @@ from core.domain import (
     UnitRole,
 )
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
-from core.import_writes import ItemUpdate, update_items
-from core.imports import import_ledger, preview_import
+from core.excel.import_writes import ItemUpdate, update_items
+from core.excel.imports import import_ledger, preview_import
 from db.models import AuditEntry, Item, ItemUnit, Transition
 from tests.excel_samples import REAL_COLUMNS, SOURCE, build_workbook, realistic_ledger, realistic_rows
 from tests.factories import district_id, make_actor, make_inspection, unit_id
@@ -201,7 +201,7 @@ def test_unreadable_file_and_a_sheet_without_ledger_header(session):
 
 
 def test_reimporting_the_same_file_changes_nothing(session, source, monkeypatch):
-    monkeypatch.setattr("core.import_writes.ANALYZE_AFTER", 1)  # PostgreSQL: ANALYZE after bulk
+    monkeypatch.setattr("core.excel.import_writes.ANALYZE_AFTER", 1)  # PostgreSQL: ANALYZE after bulk
     data = realistic_ledger()
     import_ledger(session, actor=SYSTEM, data=data, inspection=SOURCE)
     session.commit()

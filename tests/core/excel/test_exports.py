@@ -9,8 +9,8 @@ import manage
 from core.access.permissions import SYSTEM
 from core.domain import Category, Role, Status, UnitRole
 from core.errors import PermissionDenied, ValidationFailed
-from core.exports import export_ledger, ledger_filter_from_words
-from core.imports import import_ledger, preview_import
+from core.excel.exports import export_ledger, ledger_filter_from_words
+from core.excel.imports import import_ledger, preview_import
 from core.ledger import items
 from core.ledger.query import LedgerFilter
 from db.models import AuditEntry, Item

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from core.access.permissions import Actor, require
 from core.domain import Category, InspectionKind, SourceLevel, Status, UnitRole
 from core.errors import FieldProblem, ValidationFailed
-from core.excel_layout import COLUMNS, normalise_text, word_table
+from core.excel.import_values import Lookups, cell_value, clean_text, load_lookups
+from core.excel.layout import COLUMNS, normalise_text, word_table
 from core.i18n import ENUM_LABELS, translate
-from core.import_values import Lookups, cell_value, clean_text, load_lookups
 from core.ledger.query import LedgerFilter, filter_condition
 from db.models import Item, ItemUnit
 

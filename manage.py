@@ -99,7 +99,7 @@ def cmd_export_ledger(args, url: str) -> int:
 def cmd_kiosk_token(args, url: str) -> int:
     from datetime import datetime
 
-    from core import kiosk
+    from core.screen import kiosk
     from db.engine import session_scope
     with session_scope(url) as session:
         if args.action == "create":

@@ -2,7 +2,7 @@
 """Big-screen benchmark at 1,000,000 items, on SQLite and PostgreSQL, ratios measured in one run.
 
 Targets (issue 4), each against a floor measured in the same run:
-  assembly  core.bigscreen.big_screen, all the big screen's figures  ≤ 1.5 × the bare SQL it runs
+  assembly  core.screen.bigscreen.big_screen, all the big screen's figures  ≤ 1.5 × the bare SQL it runs
             (the same statements, captured from the run, executed on a raw DBAPI cursor)
   pandas    the common pattern — the whole item table read into pandas and grouped there, for
             the "now" figures only (no week-ago history: the baseline is flattered, not us)
@@ -46,8 +46,8 @@ def assemble(url: str, today: date):
     from sqlalchemy.orm import Session
 
     from core.access.permissions import SYSTEM
-    from core.bigscreen import big_screen
     from core.ledger.rules import load_rule_settings
+    from core.screen.bigscreen import big_screen
     from db.engine import engine_for
     with Session(engine_for(url)) as session:
         return big_screen(session, actor=SYSTEM, today=today, rules=load_rule_settings(session))
@@ -112,9 +112,9 @@ def _page_payload(url: str) -> dict:
     """What the big-screen page computes, as the app process would: figures, map deck, charts."""
     import streamlit  # noqa: F401 - the app process has it loaded
 
-    from core import geo
     from core.domain import Category, SourceLevel
     from core.i18n import label
+    from core.screen import geo
     from ui import charts, district_map
     from ui.cache import figures_by_code
     data = assemble(url, date.today())
@@ -222,8 +222,8 @@ def refresh_times(url: str) -> tuple[float, float]:
 
     from streamlit.testing.v1 import AppTest
 
-    from core import geo, kiosk
     from core.access.permissions import SYSTEM
+    from core.screen import geo, kiosk
     from db.engine import session_scope
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" notes from bare imports
     for module in ("ui.auth", "ui.cache", "ui.charts", "ui.kiosk", "ui.nav", "ui.screen"):

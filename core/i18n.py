@@ -330,7 +330,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.done": ("已导出 {count} 项任务到 {path}", "Exported {count} items to {path}"),
     "export.err.unknown": ("无法识别“{text}”，可填：{allowed}", "Unknown \"{text}\"; one of: {allowed}"),
     # ---- end of Excel import / export
-    # ---- big screen, kiosk tokens, district map (issue 4: core/bigscreen.py, core/kiosk.py,
+    # ---- big screen, kiosk tokens, district map (issue 4: core/screen/bigscreen.py, core/screen/kiosk.py,
     # core/formatting.py, pages/big_screen.py, pages/district_map.py, pages/kiosk_tokens.py)
     "fmt.days": ("{value} 天", "{value} days"),
     "fmt.points": ("{value} 个百分点", "{value} pp"),

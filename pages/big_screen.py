@@ -1,7 +1,7 @@
 """领导大屏: the whole city at a glance — dark, no chrome, no mouse needed, refreshing itself.
 
 Opened by a signed-in leader/coordinator/admin/viewer, or by a wall screen with a kiosk token.
-The figures come from core.bigscreen through the revision-keyed cache; the rolling list of the
+The figures come from core.screen.bigscreen through the revision-keyed cache; the rolling list of the
 worst items turns one page per refresh and keeps its place in session state.
 """
 

@@ -6,8 +6,8 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core import kiosk
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.screen import kiosk
 from ui.common import current_actor, db, t
 from ui.kiosk import PARAM, URL_PATH
 

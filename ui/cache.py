@@ -15,11 +15,11 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from core import bigscreen, geo
 from core.access import audit
 from core.access.permissions import Actor
-from core.bigscreen import BigScreen
 from core.ledger.rules import RuleSettings, load_rule_settings
+from core.screen import bigscreen, geo
+from core.screen.bigscreen import BigScreen
 from db.engine import session_scope
 from ui import district_map
 from ui.common import db, settings
@@ -30,7 +30,7 @@ TTL_SECONDS = 6 * 3600  # a cached screen nobody asks for again is dropped after
 @st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
 def _big_screen(url: str, revision: int, today: date, rules: tuple, _actor: Actor) -> BigScreen:
     # `_actor` is not part of the key: the figures are citywide, and the caller has checked
-    # that this actor may see them (core.bigscreen.require_citywide) before asking.
+    # that this actor may see them (core.screen.bigscreen.require_citywide) before asking.
     with session_scope(url) as session:
         return bigscreen.big_screen(session, actor=_actor, today=today, rules=RuleSettings(*rules))
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 import altair as alt
 import pandas as pd
 
-from core.bigscreen import MonthFlow, Tally
 from core.i18n import translate
+from core.screen.bigscreen import MonthFlow, Tally
 
 PALETTE = {"new": "#56B4E9", "closed": "#009E73", "open": "#E69F00", "overdue": "#D55E00",
            "accent": "#0072B2"}

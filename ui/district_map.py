@@ -17,9 +17,9 @@ import pydeck as pdk
 import shapely
 from pydeck.bindings.json_tools import default_serialize
 
-from core import geo
 from core.formatting import format_count, format_percent
 from core.i18n import translate
+from core.screen import geo
 
 MEASURES = ("open", "overdue", "long_unresolved", "completion_rate")
 NO_DATA = "#d9d9d9"  # districts whose measure is None (e.g. a completion rate with no items)

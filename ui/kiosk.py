@@ -10,8 +10,8 @@ from datetime import datetime
 
 import streamlit as st
 
-from core import kiosk
 from core.access.permissions import Actor
+from core.screen import kiosk
 from ui.common import current_actor, db, t
 
 PARAM = "kiosk"

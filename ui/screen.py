@@ -11,11 +11,11 @@ from html import escape
 
 import streamlit as st
 
-from core import geo
-from core.bigscreen import DistrictFigures, Headline, Ranking, WorstItem
 from core.formatting import format_count, format_days, format_percent, format_points, format_signed_count
 from core.i18n import translate
 from core.ledger.rules import Reason
+from core.screen import geo
+from core.screen.bigscreen import DistrictFigures, Headline, Ranking, WorstItem
 from ui import district_map
 
 BG, PANEL, LINE, INK, MUTED = "#0B1526", "#101D33", "#1E2D47", "#E6EDF3", "#9FB0C8"

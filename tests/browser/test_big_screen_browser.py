@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from core import geo
+from core.screen import geo
 from tests.browser.conftest import ROOT, Watched, start_app
 
 TIMEOUT = 60_000

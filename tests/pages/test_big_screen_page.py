@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import bigscreen, kiosk
 from core.access.permissions import SYSTEM
 from core.domain import Role, Status
 from core.formatting import format_count, format_percent
+from core.screen import bigscreen, kiosk
 from db.models import KioskToken
 from tests.factories import district_id, make_actor, make_item, unit_id
 

@@ -9,7 +9,7 @@ import pydeck as pdk
 import pytest
 import shapely
 
-from core import geo
+from core.screen import geo
 from ui import district_map as dm
 
 FIGURES = {

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from core.bigscreen import DistrictFigures, MonthFlow, Ranking, Tally, WorstItem
 from core.ledger.rules import Reason
+from core.screen.bigscreen import DistrictFigures, MonthFlow, Ranking, Tally, WorstItem
 from ui import charts, screen
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from core import geo
+from core.screen import geo
 from db.reference import ADMIN_DISTRICTS, FUNCTIONAL_AREAS
 
 ADCODES = [row[0] for row in ADMIN_DISTRICTS]

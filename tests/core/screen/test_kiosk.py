@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 import manage
-from core import kiosk
 from core.access import audit
 from core.access.permissions import SYSTEM, can
 from core.domain import AuditOutcome, Role
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.screen import kiosk
 from db.models import AuditEntry, KioskToken
 from tests.factories import make_actor
 

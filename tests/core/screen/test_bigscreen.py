@@ -10,13 +10,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import bigscreen
 from core.access.permissions import SYSTEM
-from core.bigscreen import Change
 from core.domain import Category, InterviewStatus, ReferralKind, ReferralStatus, Role, SourceLevel, Status
 from core.errors import PermissionDenied
 from core.ledger import stats
 from core.ledger.rules import Reason, RuleSettings
+from core.screen import bigscreen
+from core.screen.bigscreen import Change
 from db.models import District, Interview, InterviewItem, Item, ProgressReport, Referral, Transition
 from tests.factories import district_id, make_actor, make_inspection, make_item, unit_id
 

@@ -36,3 +36,14 @@ def test_every_key_used_by_pages_and_ui_exists():
     used = set().union(*(_t_keys(p) for d in ("pages", "ui") for p in (ROOT / d).glob("*.py")),
                        _t_keys(ROOT / "app.py"))
     assert used - set(i18n.CATALOGUE) == set()
+
+
+def test_a_key_defined_in_two_catalogue_files_is_refused():
+    with pytest.raises(ValueError, match="'app.title' is defined twice"):
+        i18n.merged({"common": {"app.title": ("甲", "A")}, "ledger": {"app.title": ("乙", "B")}})
+
+
+def test_every_catalogue_file_is_merged():
+    files = {p.stem for p in (ROOT / "core" / "i18n").glob("*.py")} - {"__init__", "enums"}
+    assert files == set(i18n.PARTS)
+    assert len(i18n.CATALOGUE) == sum(len(texts) for texts in i18n.PARTS.values())

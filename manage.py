@@ -24,7 +24,7 @@ def cmd_migrate(args, url: str) -> int:
 def cmd_seed_demo(args, url: str) -> int:
     from datetime import date
 
-    from db import demo_data
+    from demo import data as demo_data
     try:
         as_of = date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:

@@ -17,9 +17,10 @@ def ensure_ledger(engine: str, items: int) -> str:
     from sqlalchemy import create_engine, func, select, text
     from sqlalchemy.engine import make_url
 
-    from db import demo_data, migrate
+    from db import migrate
     from db.engine import engine_for
     from db.models import Item
+    from demo import data as demo_data
     if engine == "postgresql":
         base = make_url(PG_SERVER)
         name = f"ledger_bench_{items}"

@@ -28,8 +28,8 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from db import migrate  # noqa: E402
-from db.demo_data import seed_demo  # noqa: E402
 from db.engine import engine_for  # noqa: E402
+from demo.data import seed_demo  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

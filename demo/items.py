@@ -11,8 +11,8 @@ import numpy as np
 
 from core.domain import ItemType, SupervisionLevel
 from core.domain import Status as S
-from db import demo_text as tx
-from db.demo_context import (
+from demo import text as tx
+from demo.context import (
     BOUNCES,
     CATEGORIES,
     DAY,

@@ -7,8 +7,8 @@ import numpy as np
 
 from core.domain import Status as S
 from core.domain import SupervisionLevel, UnitRole
-from db import demo_text as tx
-from db.demo_context import (
+from demo import text as tx
+from demo.context import (
     BOUNCES,
     E_HANDOVER,
     E_REOPEN,
@@ -22,7 +22,7 @@ from db.demo_context import (
     stamps,
     years,
 )
-from db.demo_items import granted_by, status_on
+from demo.items import granted_by, status_on
 
 _ROLES = np.array([UnitRole.LEAD.value] + [UnitRole.RESPONSIBLE.value] * 3
                   + [UnitRole.COOPERATING.value], dtype=object)

@@ -11,8 +11,8 @@ import numpy as np
 
 from core.domain import InspectionKind, InterviewFollowUp, ItemType, ReferralKind
 from core.domain import Status as S
-from db import demo_text as tx
-from db.demo_context import CATEGORIES, EPOCH, NEVER, SHARE, TYPES, Ctx
+from demo import text as tx
+from demo.context import CATEGORIES, EPOCH, NEVER, SHARE, TYPES, Ctx
 
 
 def petitions(r: random.Random, ctx: Ctx, f: dict) -> list[dict]:

@@ -24,10 +24,12 @@ import numpy as np
 from sqlalchemy import Connection, func, select, text, update
 
 from core.errors import LedgerError
-from db.demo_cases import interviews, petitions, referrals
-from db.demo_context import E_ASSIGN, SHARE, Ctx
-from db.demo_items import draw_items, item_columns
-from db.demo_records import (
+from db.engine import engine_for
+from db.models import Item, LedgerRevision
+from demo.cases import interviews, petitions, referrals
+from demo.context import E_ASSIGN, SHARE, Ctx
+from demo.items import draw_items, item_columns
+from demo.records import (
     extension_columns,
     follow_up_columns,
     notice_columns,
@@ -35,9 +37,7 @@ from db.demo_records import (
     transition_columns,
     unit_columns,
 )
-from db.demo_writer import bulk_load, writer_for
-from db.engine import engine_for
-from db.models import Item, LedgerRevision
+from demo.writer import bulk_load, writer_for
 
 CHUNK = 25_000
 LABELS = dict(inspection="inspections", item_unit="item units", progress_report="progress reports",

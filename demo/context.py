@@ -14,8 +14,8 @@ from sqlalchemy import Connection, func, select
 from core.domain import Category, InspectionKind, ItemType
 from core.domain import Status as S
 from core.errors import LedgerError
-from db import demo_text as tx
 from db.models import Base, District, Inspection, Unit
+from demo import text as tx
 
 NEVER = 10_000_000            # a day number far after any real date: "does not happen"
 NAT = np.iinfo(np.int64).min  # numpy's NaT, converted to None

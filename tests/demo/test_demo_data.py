@@ -28,8 +28,6 @@ from core.domain import (
 from core.errors import LedgerError
 from core.ledger.deadlines import parse_deadline
 from core.ledger.rules import Reason, RuleSettings, reason_conditions
-from db import demo_data, demo_writer
-from db.demo_data import seed_demo
 from db.engine import engine_for
 from db.models import (
     Base,
@@ -47,6 +45,9 @@ from db.models import (
     Transition,
     Unit,
 )
+from demo import data as demo_data
+from demo import writer as demo_writer
+from demo.data import seed_demo
 from tests.conftest import new_database
 
 AS_OF = date(2025, 6, 30)

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 
 class Status(StrEnum):
-    """Lifecycle of a ledger item (DESIGN.md): 待交办 → 已交办 → 整改中 → 待验收 → 公示中 → 已销号."""
+    """Lifecycle of a ledger item (docs/domain.md): 待交办 → 已交办 → 整改中 → 待验收 → 公示中 → 已销号."""
 
     DRAFT = "draft"              # 待交办
     ASSIGNED = "assigned"        # 已交办

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 models: the whole domain of DESIGN.md, so later work adds behaviour, not tables.
+"""SQLAlchemy 2 models: the whole domain of docs/domain.md, so later work adds behaviour, not tables.
 
 Conventions: codes from `core.domain` are stored as short strings; every editable row carries
 `version` (SQLAlchemy's version_id_col), which `core` also compares against the version the user

@@ -1,7 +1,7 @@
 """Sign-in: streamlit-authenticator keeps the session cookie; `core.access.users` checks passwords.
 
 Why not the library's own form: its failed-attempt counter does nothing with a credentials dict
-rebuilt each run (PITFALLS.md), and it does not tell us who failed. So the form is ours, the
+rebuilt each run (docs/stack-notes.md), and it does not tell us who failed. So the form is ours, the
 password check and throttling run in SQL (`core.access.users.authenticate`), and on success we ask the
 library to write its JWT cookie. A cookie issued before the user's last sign-out is refused
 server-side (`core.access.users.user_for_cookie`). Everything goes through `current_user()`, so an
@@ -120,7 +120,7 @@ def current_user() -> Actor | None:
             st.session_state.update(authentication_status=True, username=actor.username,
                                     name=actor.display_name)
             # Outside the placeholder, so the cookie component survives; and no st.rerun()
-            # after it, or the cookie is never written (PITFALLS.md).
+            # after it, or the cookie is never written (docs/stack-notes.md).
             auth.cookie_controller.set_cookie()
         st.session_state[USER_KEY] = actor
     return actor

@@ -1,7 +1,7 @@
 """The district choropleth as a pydeck.Deck, built (not rendered) for `st.pydeck_chart`.
 
 Offline by construction: `map_provider=None` with the default map style draws no basemap and
-makes no outside request (PITFALLS.md "Offline"); labels use the browser's CJK fonts.
+makes no outside request (docs/stack-notes.md, "Offline"); labels use the browser's CJK fonts.
 Render with `st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object")`: the
 selection's objects carry `code` (an adcode, or FA01–FA03 for a functional area).
 """

@@ -15,7 +15,7 @@ from functools import cache
 
 import chinese_calendar
 
-# 约谈: the rectification plan is due within 15 working days of the interview (DESIGN.md).
+# 约谈: the rectification plan is due within 15 working days of the interview (docs/domain.md).
 INTERVIEW_PLAN_WORKDAYS = 15
 
 

@@ -1,4 +1,4 @@
-"""The item lifecycle (DESIGN.md): a table of moves, each with the states it starts from, the
+"""The item lifecycle (docs/domain.md): a table of moves, each with the states it starts from, the
 state it leads to, and the RULES action that says who may make it.
 
     待交办 draft ──assign──▶ 已交办 assigned ──start / first progress report──▶ 整改中 in_progress

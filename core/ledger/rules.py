@@ -1,6 +1,6 @@
 """久拖不决 (long-unresolved): each rule a SQL condition and a named reason, thresholds configurable.
 
-Rules (DESIGN.md), on items not closed (已销号) and not in draft:
+Rules (docs/domain.md), on items not closed (已销号) and not in draft:
 - overdue: past the due date and not submitted/noticed (长期坚持 never);
 - stale: assigned or in progress with no progress report for `stale_after_days` (since
   assignment if none was ever reported);

@@ -3,7 +3,7 @@ Python: two counts the (district, status) and (level, status) indexes answer alo
 (open items by district, everything by category, the trend, the worst items), one look at the
 items changed in the last week, and small queries on referrals and interviews.
 
-Definitions (DESIGN.md; "overdue" and 久拖不决 as in core.ledger.stats and core.ledger.rules):
+Definitions (docs/domain.md; "overdue" and 久拖不决 as in core.ledger.stats and core.ledger.rules):
 - completion rate = closed (已销号) ÷ all items; average days to close = mean(closed_on −
   assigned_on) over closed items that have both dates;
 - open referrals = sent (已移送/已受理/已立案) and not yet concluded, returned or not filed;

@@ -1,4 +1,4 @@
-"""Schema: the whole domain of DESIGN.md (generated from db/models.py, then reviewed).
+"""Schema: the whole domain of docs/domain.md (generated from db/models.py, then reviewed).
 
 Revision ID: 0001
 Revises: 

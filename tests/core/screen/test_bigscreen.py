@@ -37,7 +37,7 @@ def is_overdue(item, day: date, status) -> bool:
 
 
 def reasons_of(item, day: date, status, last_report, bounces, plan_dues) -> set[Reason]:
-    """久拖不决 as DESIGN.md and core/ledger/rules.py's docstring state it, evaluated on `day`."""
+    """久拖不决 as docs/domain.md and core/ledger/rules.py's docstring state it, evaluated on `day`."""
     active = status in ACTIVE
     since = last_report or item.assigned_on
     found = {

@@ -10,6 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("LEDGER_BENCH_POSTGRES_URL",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# Several checkouts on one machine (branches with different schemas) keep their cached ledgers
+# apart by a tag: database ledger_bench_<items>_<tag>, file bench/.cache/ledger-<items>-<tag>.db.
+TAG = os.environ.get("LEDGER_BENCH_TAG", "")
 
 
 def ensure_ledger(engine: str, items: int) -> str:
@@ -23,14 +26,14 @@ def ensure_ledger(engine: str, items: int) -> str:
     from demo import data as demo_data
     if engine == "postgresql":
         base = make_url(PG_SERVER)
-        name = f"ledger_bench_{items}"
+        name = f"ledger_bench_{items}" + (f"_{TAG}" if TAG else "")
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = base.set(database=name).render_as_string(hide_password=False)
     else:
-        path = ROOT / "bench" / ".cache" / f"ledger-{items}.db"
+        path = ROOT / "bench" / ".cache" / (f"ledger-{items}" + (f"-{TAG}" if TAG else "") + ".db")
         path.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{path}"
     migrate.upgrade(url)

@@ -24,13 +24,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require, require_item
-from core.errors import FieldProblem, LedgerError, NotFound, ValidationFailed
+from core.errors import FieldProblem, LedgerError, NotFound, PermissionDenied, ValidationFailed
 from core.messages import say
 from core.settings import Settings
 from db.models import Attachment, User
 
 MB = 1024 * 1024
-PURPOSES = ("evidence", "acceptance", "notice")
+# What a file is for. Items: evidence of progress, acceptance documents, the public notice.
+# Referrals: the materials sent (移送材料) and the receiver's documents. Interviews: the minutes
+# (约谈纪要), the rectification plan, and anything else. Supervision: a unit's response.
+PURPOSES = ("evidence", "acceptance", "notice", "referral_material", "referral_feedback",
+            "interview_minutes", "interview_plan", "interview_other", "notice_response")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The record a file belongs to: an item, a referral, an interview (…), by kind and id."""
+
+    kind: str
+    id: int
+
+
+# Owner kind → the Attachment column that names it.
+OWNER_COLUMNS = {"item": Attachment.item_id, "referral": Attachment.referral_id,
+                 "interview": Attachment.interview_id}
 
 
 class EvidenceError(LedgerError):
@@ -212,19 +229,30 @@ def write_blob(store: EvidenceStore, checked: CheckedFile) -> bool:
     return True
 
 
-def save_attachments(session: Session, *, actor: Actor, item_id: int, files: list[CheckedFile],
-                     store: EvidenceStore, purpose: str = "evidence",
-                     progress_report_id: int | None = None,
+def _owner(item_id: int | None, owner: Owner | None) -> Owner:
+    if (item_id is None) == (owner is None):
+        raise ValueError("give exactly one of item_id and owner")
+    owner = owner or Owner("item", item_id)
+    if owner.kind not in OWNER_COLUMNS:
+        raise ValueError(f"owner kind must be one of {sorted(OWNER_COLUMNS)}")
+    return owner
+
+
+def save_attachments(session: Session, *, actor: Actor, files: list[CheckedFile],
+                     store: EvidenceStore, item_id: int | None = None, owner: Owner | None = None,
+                     purpose: str = "evidence", progress_report_id: int | None = None,
                      at: datetime | None = None) -> list[Attachment]:
-    """Store checked files and add their Attachment rows (flushed), stamped `at` (default now).
-    The caller has already checked the actor's permission on the item and audits the write;
-    raises EvidenceError."""
+    """Store checked files and add their Attachment rows (flushed), stamped `at` (default now),
+    for an item (`item_id`) or another record (`owner`). The caller has already checked the
+    actor's permission on that record and audits the write; raises EvidenceError."""
     if purpose not in PURPOSES:
         raise ValueError(f"purpose must be one of {PURPOSES}")
+    owner = _owner(item_id, owner)
     rows, at = [], at or datetime.now()
     for f in files:
         write_blob(store, f)
-        rows.append(Attachment(item_id=item_id, progress_report_id=progress_report_id,
+        rows.append(Attachment(**{OWNER_COLUMNS[owner.kind].key: owner.id},
+                               progress_report_id=progress_report_id,
                                purpose=purpose, filename=f.filename, content_type=f.content_type,
                                size_bytes=f.size, sha256=f.sha256, uploaded_by=actor.id,
                                created_at=at))
@@ -236,7 +264,7 @@ def save_attachments(session: Session, *, actor: Actor, item_id: int, files: lis
 @dataclass(frozen=True)
 class AttachmentInfo:
     id: int
-    item_id: int
+    item_id: int | None          # None: the file belongs to another record (`owner`)
     progress_report_id: int | None
     purpose: str
     filename: str
@@ -245,6 +273,12 @@ class AttachmentInfo:
     sha256: str
     uploaded_by: str | None
     created_at: datetime | None
+    owner: Owner | None = None
+
+
+def _owner_of(row: Attachment) -> Owner:
+    return next(Owner(kind, getattr(row, column.key)) for kind, column in OWNER_COLUMNS.items()
+                if getattr(row, column.key) is not None)
 
 
 @dataclass(frozen=True)
@@ -262,7 +296,8 @@ def _info_select():
 
 def _info(row: Attachment, uploader: str | None) -> AttachmentInfo:
     return AttachmentInfo(row.id, row.item_id, row.progress_report_id, row.purpose, row.filename,
-                          row.content_type, row.size_bytes, row.sha256, uploader, row.created_at)
+                          row.content_type, row.size_bytes, row.sha256, uploader, row.created_at,
+                          _owner_of(row))
 
 
 def list_attachments(session: Session, *, actor: Actor, item_id: int) -> list[AttachmentInfo]:
@@ -273,15 +308,33 @@ def list_attachments(session: Session, *, actor: Actor, item_id: int) -> list[At
     return [_info(a, name) for a, name in rows]
 
 
+def attachments_of(session: Session, *, owner: Owner) -> list[AttachmentInfo]:
+    """Files of one record that is not an item, oldest first. No permission check: the caller
+    (core.referrals, core.interviews, …) has checked that the actor may read that record."""
+    rows = session.execute(_info_select().where(OWNER_COLUMNS[_owner(None, owner).kind] == owner.id)
+                           .order_by(Attachment.id))
+    return [_info(a, name) for a, name in rows]
+
+
 def open_attachment(session: Session, *, actor: Actor, attachment_id: int,
-                    store: EvidenceStore) -> AttachmentFile:
-    """The file of one attachment, for download; raises NotFound, PermissionDenied (item out of
-    the actor's scope), EvidenceError (file missing, or its content no longer matches the hash)."""
+                    store: EvidenceStore, owner: Owner | None = None) -> AttachmentFile:
+    """The file of one attachment, for download; raises NotFound, PermissionDenied, EvidenceError
+    (file missing, or its content no longer matches the hash). An item's file needs the item in
+    the actor's scope; another record's file is opened only through that record (`owner`, whose
+    read permission the caller has checked) and must belong to it."""
     found = session.execute(_info_select().where(Attachment.id == attachment_id)).first()
     if found is None:
         raise NotFound(f"附件不存在 / attachment {attachment_id} does not exist")
     info = _info(*found)
-    require_item(session, actor, "item.read", info.item_id)
+    if info.item_id is not None and owner is None:
+        require_item(session, actor, "item.read", info.item_id)
+    elif owner is None or info.owner != owner:
+        raise PermissionDenied(f"{actor.username} may not open attachment {attachment_id} here")
+    return read_attachment(store, info)
+
+
+def read_attachment(store: EvidenceStore, info: AttachmentInfo) -> AttachmentFile:
+    """The bytes of a described file, checked against its hash; raises EvidenceError."""
     path = store.path_for(info.sha256)
     if not path.is_file():
         raise EvidenceError(say("err.evidence_missing", name=info.filename))

@@ -132,11 +132,17 @@ class ProgressReport(Base):
 
 
 class Attachment(Base):
-    """Evidence file (一案一档): stored by content hash in the evidence store, described here."""
+    """A stored file (一案一档 evidence, referral materials, interview minutes …), described here;
+    its content lives in the evidence store under its hash."""
 
     __tablename__ = "attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    # The record it belongs to: exactly one of these is set (core.ledger.evidence.OWNER_COLUMNS).
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
+                                                    index=True)
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"),
+                                                     index=True)
     progress_report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_report.id"))
     purpose: Mapped[str] = mapped_column(String(20), default="evidence")  # evidence/acceptance/notice
     filename: Mapped[str] = mapped_column(String(200))

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from core.domain import Role, Status
+from core.domain import ReferralKind, Role, Status
 from core.errors import PermissionDenied, ValidationFailed
 from core.ledger import evidence, items
 from core.ledger.evidence import EvidenceError, EvidenceStore
 from core.settings import load_settings
 from db.engine import engine_for
-from db.models import Attachment, Item, ProgressReport
+from db.models import Attachment, Item, ProgressReport, Referral
 from tests.factories import district_id, make_actor, make_item, unit_id
 
 
@@ -181,6 +181,32 @@ def test_open_attachment_reads_back_within_scope_only(session, store):
         evidence.open_attachment(session, actor=outsider, attachment_id=att.id, store=store)
     viewer = make_actor(session, Role.VIEWER)
     assert evidence.open_attachment(session, actor=viewer, attachment_id=att.id, store=store).data == JPEG
+
+
+def test_a_file_of_another_record_opens_only_through_that_record(session, store):
+    """Referral materials and interview minutes are files too; only their own record opens them."""
+    coordinator = make_actor(session)
+    referral = Referral(code="YS-T-1", kind=ReferralKind.POLICE, cause="涉嫌污染环境罪",
+                        from_unit_id=unit_id(session, "万州区人民政府"),
+                        to_unit_id=unit_id(session, "万州区人民政府"))
+    session.add(referral)
+    session.flush()
+    owner = evidence.Owner("referral", referral.id)
+    files = evidence.check_files([("移送材料清单.pdf", PDF)], store=store)
+    (att,) = evidence.save_attachments(session, actor=coordinator, owner=owner, files=files,
+                                       store=store, purpose="referral_material")
+    assert att.item_id is None and att.referral_id == referral.id
+    (info,) = evidence.attachments_of(session, owner=owner)
+    assert info.owner == owner and info.item_id is None and info.filename == "移送材料清单.pdf"
+    assert evidence.open_attachment(session, actor=coordinator, attachment_id=att.id, store=store,
+                                    owner=owner).data == PDF
+    for wrong in (None, evidence.Owner("referral", referral.id + 1), evidence.Owner("interview", 1)):
+        with pytest.raises(PermissionDenied):
+            evidence.open_attachment(session, actor=coordinator, attachment_id=att.id, store=store,
+                                     owner=wrong)
+    with pytest.raises(ValueError, match="exactly one"):
+        evidence.save_attachments(session, actor=coordinator, item_id=1, owner=owner, files=files,
+                                  store=store)
 
 
 def test_missing_or_damaged_files_are_named_and_found_by_verify(session, store):

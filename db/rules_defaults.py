@@ -1,11 +1,34 @@
-"""Default values of the admin-editable rule settings (table `setting`), loaded by migration 0002."""
+"""The admin-editable rule settings (table `setting`): default, unit and allowed range of each.
 
-RULE_SETTINGS: dict[str, tuple[str, str]] = {
-    "stale_after_days": ("90", "久拖不决: no progress report for this many days"),
-    "old_after_days": ("730", "久拖不决: open this many days since assignment"),
-    "bounce_threshold": ("2", "久拖不决: verification failed this many times"),
-    "extension_threshold": ("2", "久拖不决: extended (延期) this many times"),
-    "due_soon_days": ("7", "我的待办: due within this many days"),
-    "big_screen_refresh_seconds": ("60", "Big screen refresh interval in seconds"),
-    "interview_plan_workdays": ("15", "约谈: rectification plan due this many working days after"),
+A key with no row in the table takes its default, so a new setting needs no migration; the
+settings page writes a row when an admin changes one. Units: "days" (calendar days), "workdays"
+(working days, core.calendar.workdays), "times" (a count), "seconds".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    default: int
+    unit: str
+    low: int          # allowed range, both ends included
+    high: int
+    help: str         # one line, stored in the table's help column
+
+
+RULE_SPECS: dict[str, RuleSpec] = {
+    "stale_after_days": RuleSpec(90, "days", 7, 730, "久拖不决: no progress report for this many days"),
+    "old_after_days": RuleSpec(730, "days", 30, 3650, "久拖不决: open this many days since assignment"),
+    "bounce_threshold": RuleSpec(2, "times", 1, 20, "久拖不决: verification failed this many times"),
+    "extension_threshold": RuleSpec(2, "times", 1, 20, "久拖不决: extended (延期) this many times"),
+    "due_soon_days": RuleSpec(7, "days", 1, 90, "我的待办: due within this many days"),
+    "big_screen_refresh_seconds": RuleSpec(60, "seconds", 10, 3600, "Big screen refresh interval"),
+    "interview_plan_workdays": RuleSpec(15, "workdays", 1, 60,
+                                        "约谈: rectification plan due this many working days after"),
 }
+
+# (default as text, help) per key: the shape the `setting` table stores.
+RULE_SETTINGS: dict[str, tuple[str, str]] = {k: (str(s.default), s.help) for k, s in RULE_SPECS.items()}

@@ -10,7 +10,8 @@ from core.ledger.action_queue import ActionRow, ActionSection, needs_my_action
 from core.reference_data import scope_label
 from ui.common import current_actor, data_as_of, db, label, t
 from ui.forms import joined
-from ui.item_views import open_item, plain
+from ui.item_views import open_item
+from ui.text import plain
 
 actor = current_actor()
 today = date.today()

@@ -23,7 +23,8 @@ from core.ledger.items import REPORTABLE, get_item
 from core.ledger.timeline import ItemDetail
 from ui.common import db, settings, t
 from ui.forms import flash, joined, remember_version, reset_forms, show_error
-from ui.item_views import SCOPE, evidence_store, plain
+from ui.item_views import SCOPE, evidence_store
+from ui.text import plain
 
 # Display order: what only a coordinator decides first, then the daily work, then the rest.
 ORDER = ("extension_decide", "assign", "pass_verification", "fail_verification", "close",

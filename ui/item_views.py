@@ -4,7 +4,6 @@ what core returned (core.ledger.timeline.ItemDetail, TimelineEntry); nothing her
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import time
 
@@ -27,6 +26,7 @@ from core.ledger.rules import Reason
 from core.ledger.timeline import ItemDetail, TimelineEntry
 from ui.common import db, label, lang, settings, t
 from ui.forms import forget_version, joined
+from ui.text import plain
 
 ITEM_PAGE = "pages/item.py"
 SCOPE = "item"   # ui.forms seen-version scope of the item page
@@ -39,19 +39,6 @@ KIND_ICONS = {
     "supervision_lifted": ":material/campaign:", "interview": ":material/record_voice_over:",
     "referral": ":material/gavel:",
 }
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$])")
-
-
-def plain(text: str | None) -> str:
-    """User text made safe for st.markdown (no accidental bold, links, HTML or headings)."""
-    if not text:
-        return ""
-    escaped = _MARKDOWN.sub(r"\\\1", text)
-    escaped = re.sub(r"(?m)^(\s*)([-+])(\s)", r"\1\\\2\3", escaped)          # not a bullet
-    escaped = re.sub(r"(?m)^(\s*)(\d+)([.)])(\s)", r"\1\2\\\3\4", escaped)  # not a numbered list
-    return escaped.replace("\n", "  \n")
-
-
 def open_item(item_id: int) -> None:
     """Go to the item's page, loading it afresh (the version shown becomes the one seen)."""
     forget_version(SCOPE, item_id)

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from alembic import op
 
 from db.reference import district_rows, unit_rows
-from db.rules_defaults import RULE_SETTINGS
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -21,6 +20,19 @@ depends_on: str | Sequence[str] | None = None
 def _table(name: str, *columns: str) -> sa.TableClause:
     json_columns = {"aliases"}
     return sa.table(name, *(sa.column(c, sa.JSON if c in json_columns else None) for c in columns))
+
+
+# The settings as this migration first wrote them (frozen: later settings need no migration, since a
+# key with no row takes its default from db/rules_defaults.py).
+RULE_SETTINGS = {
+    "stale_after_days": ("90", "久拖不决: no progress report for this many days"),
+    "old_after_days": ("730", "久拖不决: open this many days since assignment"),
+    "bounce_threshold": ("2", "久拖不决: verification failed this many times"),
+    "extension_threshold": ("2", "久拖不决: extended (延期) this many times"),
+    "due_soon_days": ("7", "我的待办: due within this many days"),
+    "big_screen_refresh_seconds": ("60", "Big screen refresh interval in seconds"),
+    "interview_plan_workdays": ("15", "约谈: rectification plan due this many working days after"),
+}
 
 
 def upgrade() -> None:

@@ -1,0 +1,21 @@
+"""The one escaping helper: every piece of user text shown through Markdown goes through `plain`.
+
+User text (descriptions, progress reports, reasons, file names, unit names typed by users) must
+never become a link, an image, HTML or formatting: an outside link or `<img>` would mislead and
+break the offline promise. Widgets that do not render Markdown (tables, inputs) need nothing."""
+
+from __future__ import annotations
+
+import re
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+
+
+def plain(text: str | None) -> str:
+    """User text made safe for st.markdown (no accidental bold, links, HTML or headings)."""
+    if not text:
+        return ""
+    escaped = _MARKDOWN.sub(r"\\\1", text)
+    escaped = re.sub(r"(?m)^(\s*)([-+])(\s)", r"\1\\\2\3", escaped)          # not a bullet
+    escaped = re.sub(r"(?m)^(\s*)(\d+)([.)])(\s)", r"\1\2\\\3\4", escaped)  # not a numbered list
+    return escaped.replace("\n", "  \n")

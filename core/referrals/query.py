@@ -1,0 +1,272 @@
+"""Reading referrals: the filtered, paged list; the flow (who refers what to whom and how far it
+got) counted in SQL; one referral's detail with its items, files, steps and the moves open now.
+
+One `ReferralFilter` drives the list and the flow, limited to what the actor may read
+(core.referrals.access.referral_scope).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, case, func, select, true
+from sqlalchemy.orm import Session, aliased
+
+from core.access.permissions import Actor, item_scope, require
+from core.domain import ReferralKind, ReferralStatus, Status
+from core.ledger.evidence import AttachmentInfo, Owner, attachments_of
+from core.reference_data import UnitRef
+from core.referrals.access import readable_referral, referral_scope
+from core.referrals.moves import available_moves
+from core.referrals.states import (
+    AWAITING_FEEDBACK,
+    days_feedback_overdue,
+    feedback_overdue_condition,
+    uncovered,
+)
+from db.models import District, Item, Referral, ReferralItem, ReferralStep, Unit, User
+
+S = ReferralStatus
+FROM_UNIT, TO_UNIT = aliased(Unit, name="from_unit"), aliased(Unit, name="to_unit")
+
+
+@dataclass(frozen=True)
+class ReferralFilter:
+    """What the user asked to see; empty tuples and None mean "any"."""
+
+    from_unit_id: int | None = None
+    to_unit_id: int | None = None
+    kinds: tuple[ReferralKind, ...] = ()
+    statuses: tuple[ReferralStatus, ...] = ()
+    overdue_only: bool = False          # feedback overdue on `today` (core.referrals.states)
+    year: int | None = None             # the year it was sent (a draft has none)
+
+
+def filter_condition(session: Session, flt: ReferralFilter, *, actor: Actor,
+                     today: date) -> ColumnElement[bool]:
+    """The SQL condition for this filter within this actor's scope."""
+    parts = [referral_scope(session, actor),
+             Referral.from_unit_id == flt.from_unit_id if flt.from_unit_id else None,
+             Referral.to_unit_id == flt.to_unit_id if flt.to_unit_id else None,
+             Referral.kind.in_(flt.kinds) if flt.kinds else None,
+             Referral.status.in_(flt.statuses) if flt.statuses else None,
+             feedback_overdue_condition(today) if flt.overdue_only else None,
+             Referral.sent_on.between(date(flt.year, 1, 1), date(flt.year, 12, 31))
+             if flt.year else None]
+    parts = [p for p in parts if p is not None]
+    return and_(*parts) if parts else true()
+
+
+# ------------------------------------------------------------------ the list
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: int
+    code: str
+    kind: ReferralKind
+    from_unit: str
+    to_unit: str
+    district: str | None           # None: 全市
+    party: str | None
+    cause: str
+    sent_on: date | None
+    feedback_due_on: date | None
+    provisional: bool              # the due date counts weekdays in a year nobody has entered
+    status: ReferralStatus
+    items: int
+    version: int
+    days_overdue: int = 0          # feedback overdue by this many days (0: not overdue)
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    rows: list[ReferralRow] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    page_size: int = 50
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _items_count():
+    return (select(func.count()).where(ReferralItem.referral_id == Referral.id)
+            .correlate(Referral).scalar_subquery())
+
+
+def row_select():
+    """The list's columns, newest sent first (drafts, not sent yet, on top), ties by id."""
+    return (select(Referral.id, Referral.code, Referral.kind, FROM_UNIT.short_name,
+                   TO_UNIT.short_name, District.short_name, Referral.party, Referral.cause,
+                   Referral.sent_on, Referral.feedback_due_on,
+                   Referral.feedback_uncovered_years.is_not(None), Referral.status,
+                   _items_count(), Referral.version)
+            .join(FROM_UNIT, FROM_UNIT.id == Referral.from_unit_id)
+            .join(TO_UNIT, TO_UNIT.id == Referral.to_unit_id)
+            .outerjoin(District, District.id == Referral.district_id)
+            .order_by(Referral.sent_on.desc().nulls_first(), Referral.id.desc()))
+
+
+def list_referrals(session: Session, *, actor: Actor, flt: ReferralFilter, today: date,
+                   page: int = 1, page_size: int = 50) -> ReferralPage:
+    """One page (1-based; past the end: empty) of the referrals matching the filter, and the
+    total; raises PermissionDenied for a role that may not read referrals."""
+    require(actor, "referral.read")
+    if page < 1 or not 1 <= page_size <= 500:
+        raise ValueError("page must be ≥ 1 and page_size within 1..500")
+    cond = filter_condition(session, flt, actor=actor, today=today)
+    total = session.scalar(select(func.count(Referral.id)).where(cond)) or 0
+    stmt = row_select().where(cond).limit(page_size).offset((page - 1) * page_size)
+    rows = [ReferralRow(*r, days_overdue=days_feedback_overdue(r[9], status=r[11], today=today))
+            for r in session.execute(stmt)]
+    return ReferralPage(rows, int(total), page, page_size)
+
+
+# ------------------------------------------------------------------ the flow
+
+# Where a referral stands, as the flow chart groups it (left to right along the way).
+STAGES = ("overdue", "awaiting", "accepted", "filed", "concluded", "declined", "returned")
+_STAGE = {S.SENT: "awaiting", S.RECEIVED: "awaiting", S.ACCEPTED: "accepted", S.FILED: "filed",
+          S.CONCLUDED: "concluded", S.REFUSED: "declined", S.NOT_FILED: "declined",
+          S.RETURNED: "returned"}
+
+
+@dataclass(frozen=True)
+class FlowCount:
+    kind: ReferralKind
+    stage: str                      # one of STAGES
+    referrals: int
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Sent referrals (drafts left out) by kind and stage; "overdue" are those still awaiting
+    feedback past their due date, counted there and not under "awaiting"/"accepted"."""
+
+    counts: tuple[FlowCount, ...]
+
+    def total(self, *stages: str) -> int:
+        return sum(c.referrals for c in self.counts if not stages or c.stage in stages)
+
+    def unanswered(self) -> int:
+        return self.total("overdue", "awaiting", "accepted")
+
+
+def referral_flow(session: Session, *, actor: Actor, flt: ReferralFilter, today: date) -> Flow:
+    """The flow of the referrals matching the filter: one grouped count in SQL (kind, state,
+    feedback overdue or not); raises PermissionDenied for a role that may not read referrals."""
+    require(actor, "referral.read")
+    overdue = case((and_(Referral.status.in_(AWAITING_FEEDBACK), Referral.feedback_due_on < today),
+                    1), else_=0).label("overdue")
+    stmt = (select(Referral.kind, Referral.status, overdue, func.count())
+            .where(filter_condition(session, flt, actor=actor, today=today),
+                   Referral.status != S.PENDING)
+            .group_by(Referral.kind, Referral.status, overdue))
+    totals: dict[tuple[ReferralKind, str], int] = {}
+    for kind, status, late, n in session.execute(stmt):
+        key = (ReferralKind(kind), "overdue" if late else _STAGE[ReferralStatus(status)])
+        totals[key] = totals.get(key, 0) + n
+    order = {k: i for i, k in enumerate(ReferralKind)}
+    return Flow(tuple(FlowCount(k, s, n) for (k, s), n in
+                      sorted(totals.items(), key=lambda kv: (order[kv[0][0]], STAGES.index(kv[0][1])))))
+
+
+# ------------------------------------------------------------------ one referral
+
+@dataclass(frozen=True)
+class ItemLink:
+    id: int
+    code: str
+    district: str | None
+    description: str
+    status: Status
+    due_on: date | None
+    readable: bool                  # the reader may open the item's page (its scope)
+
+
+@dataclass(frozen=True)
+class StepEntry:
+    id: int
+    at: datetime
+    move: str                       # a MOVES key, "record" or "recompute_due"
+    from_status: ReferralStatus | None
+    to_status: ReferralStatus | None
+    who: str | None
+    unit: str | None
+    note: str | None
+    details: dict
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferralDetail:
+    id: int
+    code: str
+    version: int
+    status: ReferralStatus
+    kind: ReferralKind
+    fields: dict                    # column → value
+    from_unit: UnitRef
+    to_unit: UnitRef
+    district: str | None            # None: 全市
+    items: list[ItemLink]
+    attachments: list[AttachmentInfo]
+    steps: list[StepEntry]          # newest first
+    moves: list[str]                # core.referrals.moves.MOVES keys open to this reader now
+    days_overdue: int               # feedback overdue by (0: not)
+    provisional_years: tuple[int, ...]   # the due date is provisional: these years lack a calendar
+
+
+def _unit_ref(session: Session, unit_id: int) -> UnitRef:
+    u = session.get(Unit, unit_id)
+    return UnitRef(u.id, u.name, u.short_name, u.kind, u.district_id)
+
+
+def _items(session: Session, actor: Actor, referral_id: int) -> list[ItemLink]:
+    rows = session.execute(
+        select(Item.id, Item.code, District.short_name, Item.description, Item.status, Item.due_on)
+        .join(ReferralItem, ReferralItem.item_id == Item.id)
+        .outerjoin(District, District.id == Item.district_id)
+        .where(ReferralItem.referral_id == referral_id).order_by(Item.id)).all()
+    scope = item_scope(actor)
+    readable = ({r[0] for r in rows} if scope is None else set(session.scalars(
+        select(Item.id).where(Item.id.in_([r[0] for r in rows]), scope))))
+    return [ItemLink(i, c, d, desc, Status(s), due, i in readable) for i, c, d, desc, s, due in rows]
+
+
+def _steps(session: Session, referral_id: int, files: list[AttachmentInfo]) -> list[StepEntry]:
+    rows = session.execute(
+        select(ReferralStep, User.display_name, Unit.short_name)
+        .outerjoin(User, User.id == ReferralStep.actor_id)
+        .outerjoin(Unit, Unit.id == ReferralStep.unit_id)
+        .where(ReferralStep.referral_id == referral_id)
+        .order_by(ReferralStep.at.desc(), ReferralStep.id.desc())).all()
+    by_moment: dict[datetime, list[AttachmentInfo]] = {}
+    for f in files:
+        by_moment.setdefault(f.created_at, []).append(f)
+    return [StepEntry(s.id, s.at, s.move, s.from_status and ReferralStatus(s.from_status),
+                      s.to_status and ReferralStatus(s.to_status), who, unit, s.note,
+                      dict(s.details or {}), tuple(by_moment.pop(s.at, ())))
+            for s, who, unit in rows]
+
+
+def referral_detail(session: Session, *, actor: Actor, referral_id: int,
+                    today: date | None = None) -> ReferralDetail:
+    """The referral with its names, items (each saying whether the reader may open it), files,
+    steps and the moves open to `actor`; overdue and provisional on `today` (default: the
+    current date). Raises PermissionDenied (out of the actor's scope), NotFound."""
+    referral = readable_referral(session, actor, referral_id)
+    today = today or date.today()
+    files = attachments_of(session, owner=Owner("referral", referral.id))
+    district = session.get(District, referral.district_id) if referral.district_id else None
+    return ReferralDetail(
+        referral.id, referral.code, referral.version, ReferralStatus(referral.status),
+        ReferralKind(referral.kind),
+        {c.key: getattr(referral, c.key) for c in Referral.__mapper__.column_attrs},
+        _unit_ref(session, referral.from_unit_id), _unit_ref(session, referral.to_unit_id),
+        district.name if district else None, _items(session, actor, referral.id), files,
+        _steps(session, referral.id, files), available_moves(session, actor=actor, referral=referral),
+        days_feedback_overdue(referral.feedback_due_on, status=referral.status, today=today),
+        uncovered(referral.feedback_uncovered_years) if referral.status in AWAITING_FEEDBACK else ())

@@ -145,8 +145,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "doc.due_blank": ("收到本移送书之日起规定期限内", "the time the rules allow after receipt"),
     "doc.addressee": ("{unit}：", "To: {unit}"),
     "doc.party_unknown": ("有关单位和人员", "the parties concerned"),
-    "doc.letter.facts": ("{party}涉嫌{cause}一案，经我单位调查核实，有关情况如下：",
-                         "Our inquiry found that {party} is suspected of {cause}. The facts:"),
+    "doc.letter.facts": ("{party}{charge}一案，经我单位调查核实，有关情况如下：",
+                         "Our inquiry found that {party} is suspected of {charge}. The facts:"),
     "doc.letter.basis": ("依据{basis}之规定，现将该案移送你单位{handling}。请于{due}前将{answer}"
                          "书面告知我单位。",
                          "Under {basis}, we refer the case to you to {handling}. Please inform us "
@@ -161,9 +161,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "doc.col.material": ("材料名称", "Material"),
     "doc.contact": ("联系人及联系电话：{contact}", "Contact: {contact}"),
     "doc.seal": ("{unit}（印章）", "{unit} (seal)"),
-    "doc.receipt.body": ("你单位于{sent}移送的{party}涉嫌{cause}一案（移送书文号：{number}）及移送材料"
+    "doc.receipt.body": ("你单位于{sent}移送的{party}{charge}一案（移送书文号：{number}）及移送材料"
                          "共 {n} 项已收悉。特此回执。",
-                         "We acknowledge receipt of the case of {party}, suspected of {cause}, "
+                         "We acknowledge receipt of the case of {party}, suspected of {charge}, "
                          "referred by you on {sent} (letter {number}), with its {n} materials."),
     "doc.col.number": ("移送书文号", "Letter number"),
     "doc.col.sender": ("移送机关", "Referred by"),

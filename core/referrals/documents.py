@@ -104,10 +104,16 @@ def _para(doc, text: str = "", *, align=None, indent: bool = False, size: int = 
 
 
 def _title(doc, text: str, number: str, lang: str) -> None:
-    _para(doc, text, align=WD_ALIGN_PARAGRAPH.CENTER, size=TITLE_PT, font=TITLE_FONT, before=12)
-    _para(doc, translate("doc.number", lang, number=number), align=WD_ALIGN_PARAGRAPH.CENTER,
-          size=SMALL_PT + 2)
-    _para(doc)
+    _para(doc, text, align=WD_ALIGN_PARAGRAPH.CENTER, size=TITLE_PT, font=TITLE_FONT)
+    number = _para(doc, translate("doc.number", lang, number=number),
+                   align=WD_ALIGN_PARAGRAPH.CENTER, size=SMALL_PT + 2)
+    number.paragraph_format.space_after = Pt(LINE_PT / 2)
+
+
+def _charge(cause: str, lang: str) -> str:
+    """The cause as the documents word it: "涉嫌…" in Chinese (whether or not it was typed so)."""
+    bare = cause.removeprefix("涉嫌")
+    return bare if lang == "en" else f"涉嫌{bare}"
 
 
 def _day(day: date | None, lang: str) -> str:
@@ -120,6 +126,9 @@ def _table(doc, rows: list[tuple[str, ...]], widths: list[float], *, header: boo
     table = doc.add_table(rows=len(rows), cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)      # the grid: what LibreOffice lays out by
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
@@ -131,8 +140,9 @@ def _table(doc, rows: list[tuple[str, ...]], widths: list[float], *, header: boo
 
 
 def _signature(doc, unit: str, day: date | None, lang: str) -> None:
-    _para(doc, before=24)
-    _para(doc, translate("doc.seal", lang, unit=unit), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    # room for the seal above the date, as on the printed forms
+    _para(doc, translate("doc.seal", lang, unit=unit), align=WD_ALIGN_PARAGRAPH.RIGHT,
+          before=LINE_PT)
     _para(doc, _day(day, lang), align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
@@ -147,7 +157,8 @@ def _bytes(doc) -> bytes:
 def _letter_body(doc, f: _Facts, lang: str) -> None:
     r, kind = f.referral, f.kind.value
     party = r.party or translate("doc.party_unknown", lang)
-    _para(doc, translate("doc.letter.facts", lang, party=party, cause=r.cause), indent=True)
+    _para(doc, translate("doc.letter.facts", lang, party=party, charge=_charge(r.cause, lang)),
+          indent=True)
     if r.facts:
         _para(doc, r.facts, indent=True)
     answer = "doc.answer.filing" if f.kind in FILING_KINDS else "doc.answer.result"
@@ -183,7 +194,7 @@ def referral_letter(session: Session, *, actor: Actor, referral_id: int, lang: s
     _para(doc, translate("doc.contact", lang, contact=f.referral.contact or BLANK), before=6)
     _signature(doc, f.sender, f.referral.sent_on, lang)
     if f.kind is ReferralKind.POLICE:
-        _para(doc, translate("doc.letter.copy", lang), size=SMALL_PT + 2, before=18)
+        _para(doc, translate("doc.letter.copy", lang), size=SMALL_PT + 2, before=LINE_PT / 2)
     return _bytes(doc)
 
 
@@ -198,19 +209,20 @@ def referral_receipt(session: Session, *, actor: Actor, referral_id: int, lang: 
     doc = _document()
     _title(doc, translate(f"doc.receipt.title.{f.kind.value}", lang), f.number, lang)
     _para(doc, translate("doc.addressee", lang, unit=f.sender))
-    _para(doc, translate("doc.receipt.body", lang, sent=_day(r.sent_on, lang),
-                         party=r.party or translate("doc.party_unknown", lang), cause=r.cause,
+    body = _para(doc, translate("doc.receipt.body", lang, sent=_day(r.sent_on, lang),
+                         party=r.party or translate("doc.party_unknown", lang),
+                         charge=_charge(r.cause, lang),
                          number=f.number, n=len(f.materials)), indent=True)
-    _para(doc)
+    body.paragraph_format.space_after = Pt(LINE_PT / 2)
     rows = [(translate(k, lang), v) for k, v in (
         ("doc.col.number", f.number), ("doc.col.sender", f.sender), ("doc.col.receiver", f.receiver),
         ("doc.col.cause", r.cause),
         ("doc.col.materials", translate("list.sep", lang).join(f.materials)),
-        ("doc.col.received_on", _day(r.receipt_on, lang) if r.receipt_on else BLANK),
+        ("doc.col.received_on", _day(r.receipt_on, lang)),
         ("doc.col.received_by", (f.receiver_person if r.receipt_on else None) or BLANK))]
     _table(doc, rows, [4.0, 11.6], header=False)
     _signature(doc, f.receiver, r.receipt_on, lang)
-    _para(doc, translate("doc.receipt.note", lang), size=SMALL_PT, before=18)
+    _para(doc, translate("doc.receipt.note", lang), size=SMALL_PT, before=LINE_PT)
     return _bytes(doc)
 
 

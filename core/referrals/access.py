@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require
 from core.domain import ReferralKind, ReferralStatus, Role, UnitKind
 from core.errors import NotFound, PermissionDenied
+from core.referrals.states import RECEIVER_TODO
 from db.models import Referral, Unit
 
 SENDER, RECEIVER, PROCURATORATE = "sender", "receiver", "procuratorate"
@@ -100,3 +101,21 @@ def side_problem(session: Session, actor: Actor, side: str, referral: Referral) 
     if reach is None:
         return f"{actor.username}'s procuratorate does not supervise unit {referral.to_unit_id}"
     return None
+
+
+def receiver_todo(session: Session, actor: Actor):
+    """A SQL condition on Referral: what this unit user still has to record as a receiver (an
+    answer, the filing, the outcome; a non-filing its procuratorate has supervised), and, for a
+    procuratorate, the police referrals in reach not filed and not yet supervised."""
+    if actor.role is not Role.UNIT or actor.unit_id is None:
+        return Referral.id.is_(None)
+    parts = [and_(Referral.to_unit_id == actor.unit_id, or_(
+        Referral.status.in_(RECEIVER_TODO),
+        and_(Referral.status == ReferralStatus.NOT_FILED, Referral.filing_supervised.is_(True))))]
+    facts = unit_facts(session, actor)
+    if facts.kind is UnitKind.PROCURATORATE:
+        parts.append(and_(Referral.kind == ReferralKind.POLICE,
+                          Referral.status == ReferralStatus.NOT_FILED,
+                          Referral.filing_supervised.is_(False),
+                          Referral.to_unit_id.in_(police_in_reach(facts))))
+    return or_(*parts)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.access.permissions import Actor, require
 from core.domain import DisciplineMeasure, ReferralKind
 from core.referrals.access import referral_scope
+from core.referrals.states import feedback_overdue_condition
 from db.models import Referral
 
 RANKS = ("bureau", "division", "section")          # 厅级 / 处级 / 科级及以下
@@ -114,3 +115,23 @@ def accountability(session: Session, *, actor: Actor, year: int,
     for figures in districts.values():
         total = total.plus(figures)
     return Accountability(year, district_id, total, districts)
+
+
+@dataclass(frozen=True)
+class ScreenFigures:
+    """What the big screen shows of referrals: feedback overdue now, and this year's results."""
+
+    overdue_feedback: int
+    year: int
+    results: Figures
+
+
+def screen_figures(session: Session, *, actor: Actor, today: date) -> ScreenFigures:
+    """Referrals whose feedback is overdue on `today` (core.referrals.states) and the accountability
+    figures of `today`'s year, citywide for everyone but a unit user. Raises PermissionDenied."""
+    require(actor, "referral.read")
+    overdue = select(func.count(Referral.id)).where(feedback_overdue_condition(today))
+    scope = referral_scope(session, actor)
+    overdue = overdue.where(scope) if scope is not None else overdue
+    return ScreenFigures(int(session.scalar(overdue) or 0), today.year,
+                         accountability(session, actor=actor, year=today.year).total)

@@ -10,12 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from core.access.permissions import Actor, item_scope, require
 from core.domain import ReferralKind, ReferralStatus, Status
-from core.ledger.evidence import AttachmentInfo, Owner, attachments_of
+from core.ledger.evidence import (
+    AttachmentFile,
+    AttachmentInfo,
+    EvidenceStore,
+    Owner,
+    attachments_of,
+    open_attachment,
+)
 from core.reference_data import UnitRef
 from core.referrals.access import readable_referral, referral_scope
 from core.referrals.moves import available_moves
@@ -143,9 +150,12 @@ class FlowCount:
 @dataclass(frozen=True)
 class Flow:
     """Sent referrals (drafts left out) by kind and stage; "overdue" are those still awaiting
-    feedback past their due date, counted there and not under "awaiting"/"accepted"."""
+    feedback past their due date, counted there and not under "awaiting"/"accepted". `accepted`
+    and `filed` count every referral ever accepted (受理) or filed (立案), whatever came after."""
 
     counts: tuple[FlowCount, ...]
+    accepted: int = 0
+    filed: int = 0
 
     def total(self, *stages: str) -> int:
         return sum(c.referrals for c in self.counts if not stages or c.stage in stages)
@@ -160,17 +170,22 @@ def referral_flow(session: Session, *, actor: Actor, flt: ReferralFilter, today:
     require(actor, "referral.read")
     overdue = case((and_(Referral.status.in_(AWAITING_FEEDBACK), Referral.feedback_due_on < today),
                     1), else_=0).label("overdue")
-    stmt = (select(Referral.kind, Referral.status, overdue, func.count())
+    ever = [func.coalesce(func.sum(case((column.is_(True), 1), else_=0)), 0)
+            for column in (Referral.accepted, Referral.filed)]
+    stmt = (select(Referral.kind, Referral.status, overdue, func.count(), *ever)
             .where(filter_condition(session, flt, actor=actor, today=today),
                    Referral.status != S.PENDING)
             .group_by(Referral.kind, Referral.status, overdue))
     totals: dict[tuple[ReferralKind, str], int] = {}
-    for kind, status, late, n in session.execute(stmt):
+    accepted = filed = 0
+    for kind, status, late, n, was_accepted, was_filed in session.execute(stmt):
         key = (ReferralKind(kind), "overdue" if late else _STAGE[ReferralStatus(status)])
         totals[key] = totals.get(key, 0) + n
+        accepted, filed = accepted + int(was_accepted), filed + int(was_filed)
     order = {k: i for i, k in enumerate(ReferralKind)}
-    return Flow(tuple(FlowCount(k, s, n) for (k, s), n in
-                      sorted(totals.items(), key=lambda kv: (order[kv[0][0]], STAGES.index(kv[0][1])))))
+    counts = tuple(FlowCount(k, s, n) for (k, s), n in
+                   sorted(totals.items(), key=lambda kv: (order[kv[0][0]], STAGES.index(kv[0][1]))))
+    return Flow(counts, accepted, filed)
 
 
 # ------------------------------------------------------------------ one referral
@@ -270,3 +285,41 @@ def referral_detail(session: Session, *, actor: Actor, referral_id: int,
         _steps(session, referral.id, files), available_moves(session, actor=actor, referral=referral),
         days_feedback_overdue(referral.feedback_due_on, status=referral.status, today=today),
         uncovered(referral.feedback_uncovered_years) if referral.status in AWAITING_FEEDBACK else ())
+
+
+def open_referral_file(session: Session, *, actor: Actor, referral_id: int, attachment_id: int,
+                       store: EvidenceStore) -> AttachmentFile:
+    """A file of the referral, for download, if the actor may read the referral and the file is
+    the referral's; raises PermissionDenied, NotFound, EvidenceError."""
+    readable_referral(session, actor, referral_id)
+    return open_attachment(session, actor=actor, attachment_id=attachment_id, store=store,
+                           owner=Owner("referral", referral_id))
+
+
+# ------------------------------------------------------------------ picking items to refer
+
+@dataclass(frozen=True)
+class ItemChoice:
+    id: int
+    code: str
+    district: str | None
+    description: str
+    status: Status
+
+
+def item_choices(session: Session, *, actor: Actor, search: str = "", keep: tuple[int, ...] = (),
+                 limit: int = 20) -> list[ItemChoice]:
+    """Items to pick for a referral: those already picked (`keep`), then up to `limit` whose 编号
+    or 问题描述 contains `search` (newest first), all within the actor's scope."""
+    stmt = (select(Item.id, Item.code, District.short_name, Item.description, Item.status)
+            .outerjoin(District, District.id == Item.district_id))
+    scope = item_scope(actor)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    kept = session.execute(stmt.where(Item.id.in_(keep)).order_by(Item.id)).all() if keep else []
+    text = search.strip().replace("%", "").replace("_", "")
+    found = session.execute(stmt.where(or_(Item.code.like(f"%{text}%"),
+                                           Item.description.like(f"%{text}%")),
+                                       Item.id.not_in(keep or (0,)))
+                            .order_by(Item.id.desc()).limit(limit)).all() if text else []
+    return [ItemChoice(i, c, d, desc, Status(s)) for i, c, d, desc, s in [*kept, *found]]

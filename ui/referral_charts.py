@@ -38,7 +38,9 @@ def flow_chart(flow: Flow, *, lang: str = "zh", dark: bool = False, height: int 
         x=alt.X("referrals:Q", title=None, stack="zero",
                 axis=alt.Axis(labelExpr=axis_number_expr(lang), tickCount=5)),
         color=alt.Color("stage:N", title=None, sort=stages,
-                        scale=alt.Scale(domain=stages, range=[STAGE_COLOURS[s] for s in STAGES])),
+                        scale=alt.Scale(domain=stages, range=[STAGE_COLOURS[s] for s in STAGES]),
+                        # English labels are long: two rows of four rather than one cut-off row
+                        legend=alt.Legend(columns=4 if lang == "en" else len(STAGES), labelLimit=260)),
         order=alt.Order("stage_order:Q"),
         tooltip=[alt.Tooltip("kind:N", title=translate("referral.field.kind", lang)),
                  alt.Tooltip("stage:N", title=translate("referrals.flow.stage", lang)),

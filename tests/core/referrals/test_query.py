@@ -10,7 +10,14 @@ import pytest
 from core.access.permissions import SYSTEM
 from core.domain import ReferralKind, ReferralStatus, Role
 from core.errors import NotFound, PermissionDenied
-from core.referrals.query import ReferralFilter, list_referrals, referral_detail, referral_flow
+from core.referrals.query import (
+    ReferralFilter,
+    item_choices,
+    list_referrals,
+    open_referral_file,
+    referral_detail,
+    referral_flow,
+)
 from tests.core.referrals.referral_cases import (
     CITY_PROCURATORATE,
     SENDER,
@@ -151,3 +158,44 @@ def test_the_list_marks_provisional_dates(session):
     session.flush()
     row = list_referrals(session, actor=SYSTEM, flt=ReferralFilter(), today=date(2026, 1, 1)).rows[0]
     assert row.provisional and row.items == 2
+
+
+def test_flow_counts_every_referral_ever_accepted_and_filed(session, mixed):
+    flow = referral_flow(session, actor=SYSTEM, flt=ReferralFilter(), today=TODAY)
+    # accepted: 已受理, 已立案, 不予立案, 已办结; filed: 已立案, 已办结 (the pending one is not in the flow)
+    assert (flow.accepted, flow.filed) == (4, 2)
+
+
+def test_item_choices_find_by_code_or_words_within_scope(session):
+    from tests.factories import district_id, make_item
+    mine = make_item(session, description="长江支流黑臭水体")
+    other = make_item(session, description="长江岸线违规码头", district_id=district_id(session, "渝中区"),
+                      lead_unit_id=unit_id(session, "渝中区人民政府"))
+    found = item_choices(session, actor=SYSTEM, search="长江")
+    assert [c.id for c in found] == [other.id, mine.id]                     # newest first
+    assert [c.id for c in item_choices(session, actor=SYSTEM, search=mine.code)] == [mine.id]
+    kept = item_choices(session, actor=SYSTEM, search="码头", keep=(mine.id,))
+    assert [c.id for c in kept] == [mine.id, other.id]                      # picked ones stay first
+    assert item_choices(session, actor=SYSTEM, search="%") == []
+    wanzhou = unit_user(session, "万州区人民政府")
+    assert [c.id for c in item_choices(session, actor=wanzhou, search="长江")] == [mine.id]
+
+
+def test_a_referrals_file_opens_only_through_a_readable_referral(session, tmp_path):
+    from core.ledger.evidence import EvidenceStore
+    from core.referrals import sender
+    from tests.core.referrals.referral_cases import form_values
+    store = EvidenceStore(tmp_path)
+    referral = sender.record_referral(session, actor=SYSTEM, values=form_values(session),
+                                      attachments=[("监测报告.pdf", b"%PDF-1.7 x")], store=store)
+    other = referral_in(session, S.SENT)
+    [info] = referral_detail(session, actor=SYSTEM, referral_id=referral.id).attachments
+    opened = open_referral_file(session, actor=SYSTEM, referral_id=referral.id,
+                                attachment_id=info.id, store=store)
+    assert opened.data == b"%PDF-1.7 x"
+    with pytest.raises(PermissionDenied):                  # not the file of that referral
+        open_referral_file(session, actor=SYSTEM, referral_id=other.id, attachment_id=info.id,
+                           store=store)
+    with pytest.raises(PermissionDenied):                  # a unit outside the referral
+        open_referral_file(session, actor=unit_user(session, "渝中区人民政府"), referral_id=referral.id,
+                           attachment_id=info.id, store=store)

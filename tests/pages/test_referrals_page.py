@@ -273,3 +273,49 @@ def test_english_page(app, session):
     at.switch_page(PAGE).run()
     assert at.title[0].value == "Referrals"
     assert "Awaiting an answer" in [m.label for m in at.metric]
+
+
+def test_the_discipline_commission_concludes_with_people_held_to_account(app, session):
+    discipline = "中共重庆市纪律检查委员会 重庆市监察委员会"
+    referral = referral_in(session, S.FILED, kind="discipline", to_unit_id=unit_id(session, discipline))
+    commission = unit_user(session, discipline)
+    session.commit()
+    at = detail(app, commission, referral.id)
+    assert expanders(at) == ["报送办理进展", "办结并反馈结果"]
+    at.text_area(key=key(referral.id, "outcome")).input("已完成责任追究")
+    at.selectbox(key=key(referral.id, "measure")).set_value("party_discipline")
+    at.number_input(key=key(referral.id, "punished_division")).set_value(2)
+    at.number_input(key=key(referral.id, "punished_section")).set_value(3)
+    press(at, "办结并反馈结果")
+    saved = fresh(session, referral.id)
+    assert (saved.status, saved.discipline_measure, saved.punished_division,
+            saved.punished_section) == (S.CONCLUDED, "party_discipline", 2, 3)
+    assert "问责人数（厅级/处级/科级及以下）" in texts(at)
+
+
+def test_the_procuratorate_records_its_supervision_and_the_police_then_files(app, session):
+    referral = referral_in(session, S.NOT_FILED)
+    procurator = unit_user(session, "重庆市人民检察院")
+    police = unit_user(session)
+    session.commit()
+    at = detail(app, procurator, referral.id)
+    assert expanders(at) == ["立案监督"]
+    at.text_area(key=key(referral.id, "supervise_filing_text")).input("要求说明不立案理由")
+    press(at, "立案监督")
+    assert fresh(session, referral.id).filing_supervised
+    at = detail(app, police, referral.id)
+    assert expanders(at) == ["立案"]
+    press(at, "立案")
+    assert fresh(session, referral.id).status == S.FILED
+
+
+def test_the_coordinator_amends_a_returned_referral(app, session):
+    referral = referral_in(session, S.RETURNED)
+    coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()
+    at = detail(app, coordinator, referral.id)
+    field = at.text_area(key=key(referral.id, "amend_materials"))
+    field.input(field.value + "\n监测报告原件")
+    press(at, "修改补充材料")
+    assert fresh(session, referral.id).materials[-1] == "监测报告原件"
+    assert not at.error

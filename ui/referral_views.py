@@ -206,21 +206,26 @@ def _answer_lines(detail: ReferralDetail) -> list[str]:
 
 
 def _outcome_lines(detail: ReferralDetail) -> list[str]:
-    f = detail.fields
+    """The outcome, with the figures of the referral's kind only (people for the police,
+    people held accountable for discipline, a fine for the others)."""
+    f, kind = detail.fields, detail.kind
     if not f["concluded_on"]:
         return [t("referrals.no_outcome")]
-    measure = t(f"referral.measure.{f['discipline_measure']}") if f["discipline_measure"] else None
     published = " ".join(str(v) for v in (f["result_published_on"], f["result_url"]) if v)
-    people = t("referrals.people", detained=f["detained"], arrested=f["arrested"],
-               prosecuted=f["prosecuted"])
-    ranks = t("referrals.ranks", bureau=f["punished_bureau"], division=f["punished_division"],
-              section=f["punished_section"])
-    return [_line("referral.field.concluded_on", f["concluded_on"]),
-            _line("referral.field.outcome", f["outcome"]), people,
-            _line("referral.field.judgment", f["judgment"]),
-            _line("referral.field.discipline_measure", measure), ranks,
-            _line("referral.field.fine_yuan", f"{f['fine_yuan']:,.2f}" if f["fine_yuan"] else None),
-            _line("referral.field.result_url", published or None)]
+    lines = [_line("referral.field.concluded_on", f["concluded_on"]),
+             _line("referral.field.outcome", f["outcome"])]
+    if kind is ReferralKind.POLICE:
+        lines += [t("referrals.people", detained=f["detained"], arrested=f["arrested"],
+                    prosecuted=f["prosecuted"]), _line("referral.field.judgment", f["judgment"])]
+    if kind is ReferralKind.DISCIPLINE:
+        measure = t(f"referral.measure.{f['discipline_measure']}") if f["discipline_measure"] else None
+        lines += [_line("referral.field.discipline_measure", measure),
+                  t("referrals.ranks", bureau=f["punished_bureau"], division=f["punished_division"],
+                    section=f["punished_section"])]
+    else:
+        lines.append(_line("referral.field.fine_yuan",
+                           f"{f['fine_yuan']:,.2f}" if f["fine_yuan"] else None))
+    return [*lines, _line("referral.field.result_url", published or None)]
 
 
 def detail_fields(detail: ReferralDetail) -> None:

@@ -13,7 +13,7 @@ from ui.common import label, lang, t
 from ui.district_map import MEASURES
 
 # px at the 1920×1080 design size; other screens are zoomed by CSS, so sizes stay fixed
-MAP_SIZE = (690, 580)
+MAP_SIZE = (690, 540)   # room below for the referrals panel
 MIDDLE_WIDTH, SIDE_WIDTH = 640, 500
 WORST_PAGE_KEY = "big_screen_worst_page"
 

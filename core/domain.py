@@ -126,13 +126,27 @@ class ReferralKind(StrEnum):
 
 
 class ReferralStatus(StrEnum):
+    """移送移交 (docs/domain.md, Referrals): 待移送 → 已移送 → 已签收 → 已受理 | 不予受理 → 已立案 |
+    不予立案 → 已办结; 退回 (materials incomplete) → 已移送 again once completed."""
+
     PENDING = "pending"        # 待移送
     SENT = "sent"              # 已移送
+    RECEIVED = "received"      # 已签收 (回证)
     ACCEPTED = "accepted"      # 已受理
+    REFUSED = "refused"        # 不予受理
     FILED = "filed"            # 已立案
     NOT_FILED = "not_filed"    # 不予立案
     CONCLUDED = "concluded"    # 已办结
     RETURNED = "returned"      # 退回
+
+
+class DisciplineMeasure(StrEnum):
+    """The kind of accountability a 纪委监委/组织部 referral ended in."""
+
+    PARTY_DISCIPLINE = "party_discipline"  # 党纪政务处分
+    ADMONISHMENT = "admonishment"          # 诫勉
+    ORGANISATIONAL = "organisational"      # 组织处理
+    JUDICIAL = "judicial"                  # 移送司法机关
 
 
 class InterviewStatus(StrEnum):

@@ -28,6 +28,20 @@ RULE_SPECS: dict[str, RuleSpec] = {
     "big_screen_refresh_seconds": RuleSpec(60, "seconds", 10, 3600, "Big screen refresh interval"),
     "interview_plan_workdays": RuleSpec(15, "workdays", 1, 60,
                                         "约谈: rectification plan due this many working days after"),
+    # 移送移交: the receiver's answer (filing decision, or the handling result where nothing is
+    # filed) is due this many working days after the referral is sent (docs/domain.md, Referrals).
+    "referral_feedback_workdays_police": RuleSpec(
+        20, "workdays", 3, 120, "移送公安: filing decision due this many working days after sending"),
+    "referral_feedback_workdays_procuratorate": RuleSpec(
+        30, "workdays", 3, 120, "移送检察院: filing decision due this many working days after sending"),
+    "referral_feedback_workdays_court": RuleSpec(
+        30, "workdays", 3, 120, "移送法院: filing decision due this many working days after sending"),
+    "referral_feedback_workdays_justice": RuleSpec(
+        20, "workdays", 3, 120, "移送司法局: handling result due this many working days after sending"),
+    "referral_feedback_workdays_discipline": RuleSpec(
+        40, "workdays", 3, 120, "移送纪委监委/组织部: filing decision due this many working days after"),
+    "referral_feedback_workdays_department": RuleSpec(
+        30, "workdays", 3, 120, "移送行业部门: handling result due this many working days after sending"),
 }
 
 # (default as text, help) per key: the shape the `setting` table stores.

@@ -1,5 +1,5 @@
-"""The few side records drawn one by one with random.Random: 信访件 (petitions), 约谈 (interviews)
-and 移送移交 (referrals), each in the state its dates have reached by as_of."""
+"""The few side records drawn one by one with random.Random: 信访件 (petitions) and 约谈 (interviews),
+each in the state its dates have reached by as_of (移送移交: demo.referrals)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from core.domain import InspectionKind, InterviewFollowUp, ItemType, ReferralKind
+from core.domain import InspectionKind, InterviewFollowUp, ItemType
 from core.domain import Status as S
 from demo import text as tx
 from demo.context import CATEGORIES, EPOCH, NEVER, SHARE, TYPES, Ctx
@@ -133,111 +133,3 @@ def _interview_state(r: random.Random, today: int, f: dict, g: list[int], submit
     if today > submitted + 365 and f["long"][g].any() and r.random() < 0.6:
         return dict(status="escalated", follow_up=r.choice(list(InterviewFollowUp)).value)
     return dict(status="plan" if today - submitted < 30 else "rectifying")
-
-
-FILING_KINDS = (ReferralKind.POLICE, ReferralKind.PROCURATORATE, ReferralKind.COURT,
-                ReferralKind.DISCIPLINE)
-REFERRAL_WEIGHTS = dict(police=30, procuratorate=12, court=5, justice=8, discipline=15, department=30)
-_REFERRAL_BLANK = dict.fromkeys(
-    ("sent_on", "receipt_on", "feedback_due_on", "accepted", "acceptance_reason", "filed",
-     "filed_on", "not_filed_reason", "judgment", "discipline_measure", "fine_yuan", "outcome",
-     "result_published_on", "result_url")) | dict(
-    filing_supervised=False, detained=0, arrested=0, prosecuted=0, punished_bureau=0,
-    punished_division=0, punished_section=0, status="pending", version=1)
-
-
-def referrals(r: random.Random, ctx: Ctx, f: dict, chosen: np.ndarray) -> tuple[list, list]:
-    """移送移交 of the chosen items, each in the state its dates have reached by as_of."""
-    ids = ctx.take("referral", len(chosen)).tolist()
-    rows = [_referral(r, ctx, f, int(i), rid) for i, rid in zip(chosen, ids, strict=True)]
-    links = [dict(referral_id=rid, item_id=int(f["id"][i])) for i, rid in zip(chosen, ids, strict=True)]
-    return rows, links
-
-
-def _referral(r: random.Random, ctx: Ctx, f: dict, i: int, rid: int) -> dict:
-    """One 移送: from the district's environment bureau (督察办 for accountability) to its organ."""
-    kind = ReferralKind(r.choices(list(REFERRAL_WEIGHTS), weights=list(REFERRAL_WEIGHTS.values()))[0])
-    cause, basis, feedback_days = tx.REFERRALS[kind]
-    d = int(f["district"][i])
-    sent = int(f["assigned"][i]) + r.randint(10, 120)
-    local_sender = d >= 0 and kind is not ReferralKind.DISCIPLINE
-    row = _REFERRAL_BLANK | dict(
-        id=rid, code=f"YS-{_day(sent).year}-{rid:06d}", kind=kind.value,
-        from_unit_id=int(ctx.eco[d]) if local_sender else ctx.named["office"],
-        to_unit_id=_receiver(r, ctx, kind, d, int(f["cat"][i])),
-        contact=f"{r.choice(tx.SURNAMES)}某 023-6{r.randrange(10_000_000):07d}", cause=cause,
-        legal_basis=basis, materials=r.sample(tx.MATERIALS, 3), updated_at=_stamp(min(sent, ctx.today)))
-    decided = _referral_delivery(r, row, sent, feedback_days, ctx.today)
-    if decided is not None:
-        _referral_handling(r, row, kind, decided, ctx.today)
-    return row
-
-
-def _receiver(r: random.Random, ctx: Ctx, kind: ReferralKind, district: int, cat: int) -> int:
-    """The district's police, the category's lead department, or the city-level organ."""
-    if kind is ReferralKind.POLICE and district >= 0:
-        return int(ctx.police[district])
-    if kind is ReferralKind.DEPARTMENT:
-        return int(ctx.dept[cat, 0])
-    if kind is ReferralKind.DISCIPLINE and r.random() < 0.3:
-        return ctx.named["organisation"]
-    return ctx.named[kind.value]
-
-
-def _referral_delivery(r: random.Random, row: dict, sent: int, feedback_days: int,
-                       today: int) -> int | None:
-    """移送 → 回证 → 受理/不予受理; returns the day it was accepted, None if not (yet)."""
-    if sent > today:
-        return None
-    row.update(status="sent", sent_on=_day(sent), feedback_due_on=_day(sent + feedback_days))
-    receipt = sent + r.randint(1, 7)
-    decided = receipt + r.randint(3, 15)
-    if receipt <= today:
-        row["receipt_on"] = _day(receipt)
-    if decided > today:
-        return None
-    if r.random() < 0.06:
-        row.update(status="returned", accepted=False, acceptance_reason="移送材料不全，退回补充")
-        return None
-    row.update(status="accepted", accepted=True, updated_at=_stamp(decided))
-    return decided
-
-
-def _referral_handling(r: random.Random, row: dict, kind: ReferralKind, decided: int,
-                       today: int) -> None:
-    """立案/不予立案, then 办结 with the outcome of its kind, as far as `today` allows."""
-    filed = decided
-    if kind in FILING_KINDS:
-        filed = decided + r.randint(10, 60)
-        if filed > today:
-            return
-        if r.random() < 0.15:
-            row.update(status="not_filed", filed=False, not_filed_reason="经审查，未达到立案标准")
-            return
-        row.update(status="filed", filed=True, filed_on=_day(filed),
-                   filing_supervised=kind is ReferralKind.POLICE and r.random() < 0.1)
-    concluded = filed + r.randint(60, 400)
-    if concluded > today:
-        return
-    row.update(status="concluded", updated_at=_stamp(concluded), **_referral_outcome(r, kind))
-    if concluded + 10 <= today and r.random() < 0.5:
-        row.update(result_published_on=_day(concluded + 10),
-                   result_url=f"https://zgfa.demo.example/ys/{row['id']}.html")
-
-
-def _referral_outcome(r: random.Random, kind: ReferralKind) -> dict:
-    if kind is ReferralKind.POLICE:
-        detained = r.randint(0, 3)
-        arrested = r.randint(0, detained)
-        prosecuted = r.randint(0, arrested)
-        return dict(detained=detained, arrested=arrested, prosecuted=prosecuted,
-                    judgment="依法判处刑罚并处罚金" if prosecuted else None, outcome="侦查终结")
-    if kind is ReferralKind.DISCIPLINE:
-        return dict(discipline_measure=r.choice(tx.DISCIPLINE_MEASURES),
-                    punished_bureau=r.choice((0, 0, 0, 1)), punished_division=r.randint(0, 2),
-                    punished_section=r.randint(1, 4), outcome="已完成责任追究")
-    fine = Decimal(r.randint(1, 100) * 5000)
-    return dict(procuratorate=dict(outcome="已发出诉前检察建议，行政机关已整改"),
-                court=dict(outcome="赔偿协议已经司法确认", fine_yuan=fine),
-                justice=dict(outcome="已完成生态环境损害鉴定评估"),
-                department=dict(outcome="已依法作出行政处罚决定", fine_yuan=fine))[kind.value]

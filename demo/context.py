@@ -45,6 +45,7 @@ class Ctx:
         ctx.next_id = {t: (conn.scalar(select(func.max(Base.metadata.tables[t].c.id))) or 0) + 1
                        for t in ("inspection", "item", "progress_report", "transition",
                                  "extension", "supervision_notice", "interview", "referral",
+                                 "referral_step",
                                  "petition")}
         ctx._load_districts(conn)
         ctx._load_units(conn)

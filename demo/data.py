@@ -7,7 +7,8 @@ the parts live beside it:
     demo_context   day numbers, the timeline's events, reference data and id counters (Ctx)
     demo_items     the vectorised item generator and the item table's columns
     demo_records   units, progress reports, transitions, extensions, notices, follow-ups
-    demo_cases     petitions, interviews and referrals, drawn one by one
+    demo_cases     petitions and interviews, drawn one by one
+    demo_referrals referrals with their steps, and a showcase of every state for the demo receivers
     demo_writer    bulk inserts: COPY on PostgreSQL, the raw sqlite3 cursor on SQLite
     demo_text      words and catalogues
 """
@@ -26,7 +27,7 @@ from sqlalchemy import Connection, func, select, text, update
 from core.errors import LedgerError
 from db.engine import engine_for
 from db.models import Item, LedgerRevision
-from demo.cases import interviews, petitions, referrals
+from demo.cases import interviews, petitions
 from demo.context import E_ASSIGN, SHARE, Ctx
 from demo.items import draw_items, item_columns
 from demo.records import (
@@ -37,6 +38,7 @@ from demo.records import (
     transition_columns,
     unit_columns,
 )
+from demo.referrals import referral_tables
 from demo.writer import bulk_load, writer_for
 
 CHUNK = 25_000
@@ -44,7 +46,8 @@ LABELS = dict(inspection="inspections", item_unit="item units", progress_report=
               transition="transitions", extension="extensions",
               supervision_notice="supervision notices", stationed_follow_up="stationed follow-ups",
               petition="petitions", interview="interviews", interview_item="interview items",
-              referral="referrals", referral_item="referral items")
+              referral="referrals", referral_item="referral items",
+              referral_step="referral steps")
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,7 @@ def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict) -> Iterator[tuple[
     yield "interview", _columns(interview_rows)
     yield "interview_item", _columns(links)
     chosen = np.nonzero(f["kept"][:, E_ASSIGN] & (rng.random(f["n"]) < SHARE["referral"]))[0]
-    referral_rows, links = referrals(words, ctx, f, chosen)
-    yield "referral", _columns(referral_rows)
-    yield "referral_item", _columns(links)
+    yield from referral_tables(words, ctx, f, chosen)
 
 
 def _columns(rows: list[dict]) -> dict:

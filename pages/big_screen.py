@@ -13,7 +13,7 @@ from ui.common import label, lang, t
 from ui.district_map import MEASURES
 
 # px at the 1920×1080 design size; other screens are zoomed by CSS, so sizes stay fixed
-MAP_SIZE = (690, 660)
+MAP_SIZE = (690, 540)   # room below for the referrals panel
 MIDDLE_WIDTH, SIDE_WIDTH = 640, 500
 WORST_PAGE_KEY = "big_screen_worst_page"
 
@@ -42,6 +42,12 @@ def map_panel(shown) -> None:
     st.pydeck_chart(deck, height=MAP_SIZE[1], key="big_screen_map")
     st.html(screen.legend_html(cache.figures_by_code(shown.data), measure, lang()))
     st.html(screen.functional_html(shown.data.districts, measure, measure_label, lang()))
+
+
+def referral_panel(data) -> None:
+    if data.referrals is not None:
+        screen.panel_title(t("big_screen.referrals", year=data.referrals.year))
+        st.html(screen.referrals_html(data.referrals, lang()))
 
 
 def chart_panels(data) -> None:
@@ -85,6 +91,7 @@ def big_screen() -> None:
     left, right = st.columns([0.37, 0.63])
     with left:
         map_panel(shown)
+        referral_panel(shown.data)
     with right:
         middle, side = st.columns([0.56, 0.44])
         with middle:

@@ -33,6 +33,7 @@ from ui.item_views import (
     timeline,
 )
 from ui.nav import page_paths_for
+from ui.referral_links import new_referral_from_item
 
 actor = current_actor()
 item_id = item_id_param()
@@ -75,6 +76,9 @@ with st.container(horizontal=True, vertical_alignment="center"):
                                              type="tertiary"):
         forget_version("form", item_id)
         st.switch_page("pages/item_form.py", query_params={"id": str(item_id)})
+    if can(actor, "referral.record") and st.button(t("item.refer"), icon=":material/gavel:",
+                                                   key="item_refer", type="tertiary"):
+        new_referral_from_item(item_id)
 st.title(t("item.heading", code=detail.code))
 data_as_of()
 show_flash()

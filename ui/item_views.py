@@ -26,9 +26,11 @@ from core.ledger.rules import Reason
 from core.ledger.timeline import ItemDetail, TimelineEntry
 from ui.common import db, label, lang, settings, t
 from ui.forms import forget_version, joined
+from ui.referral_links import open_referral
 from ui.text import plain
 
 ITEM_PAGE = "pages/item.py"
+LATE = "background-color: #FBE3D6; color: #B3361B; font-weight: 600"   # overdue feedback
 SCOPE = "item"   # ui.forms seen-version scope of the item page
 KIND_ICONS = {
     "created": ":material/add_circle:", "progress": ":material/trending_up:",
@@ -37,7 +39,7 @@ KIND_ICONS = {
     "extension_approved": ":material/event_available:",
     "extension_rejected": ":material/event_busy:", "supervision": ":material/campaign:",
     "supervision_lifted": ":material/campaign:", "interview": ":material/record_voice_over:",
-    "referral": ":material/gavel:",
+    "referral": ":material/gavel:", "referral_step": ":material/gavel:",
 }
 def open_item(item_id: int) -> None:
     """Go to the item's page, loading it afresh (the version shown becomes the one seen)."""
@@ -269,10 +271,17 @@ def linked_records(detail: ItemDetail) -> None:
                      hide_index=True, key="item_interviews")
     if detail.referrals:
         st.markdown(f"##### {t('links.referrals')}")
-        st.dataframe(pd.DataFrame([(r.code, r.sent_on, r.to_unit, t(f"referral.kind.{r.kind.value}"),
-                                    r.feedback_due_on, t(f"status.referral.{r.status.value}"))
-                                   for r in detail.referrals], columns=cols),
-                     hide_index=True, key="item_referrals")
+        late = t("referrals.col.feedback")    # feedback overdue stands out here too
+        frame = pd.DataFrame([(r.code, r.sent_on, r.to_unit, t(f"referral.kind.{r.kind.value}"),
+                               r.feedback_due_on, t(f"status.referral.{r.status.value}"),
+                               t("referrals.days_late", n=r.days_overdue) if r.days_overdue else "")
+                              for r in detail.referrals], columns=[*cols, late])
+        picked = st.dataframe(frame.style.map(lambda v: LATE if v else "", subset=[late]),
+                              hide_index=True, key="item_referrals", on_select="rerun",
+                              selection_mode="single-row")
+        if picked.selection.rows:
+            open_referral(detail.referrals[picked.selection.rows[0]].id)
+        st.caption(t("referrals.open_hint"))
 
 
 def ledger_frame(rows, *, district: bool = True, latest_report: bool = True) -> pd.DataFrame:

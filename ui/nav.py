@@ -37,6 +37,8 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({Role.COORDINATOR, Role.ADMIN}), "nav.group.ledger", url_path="item-form"),
     PageSpec("pages/import_ledger.py", "nav.import_ledger", ":material/upload_file:",
              frozenset({Role.COORDINATOR, Role.ADMIN}), "nav.group.ledger", url_path="import"),
+    PageSpec("pages/referrals.py", "nav.referrals", ":material/gavel:", ALL_ROLES, "nav.group.ledger",
+             url_path="referrals"),
     PageSpec("pages/big_screen.py", "nav.big_screen", ":material/tv:",
              frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN, Role.VIEWER}), "nav.group.ledger",
              url_path="big-screen"),

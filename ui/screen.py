@@ -14,6 +14,7 @@ import streamlit as st
 from core.formatting import format_count, format_days, format_percent, format_points, format_signed_count
 from core.i18n import translate
 from core.ledger.rules import Reason
+from core.referrals.accountability import ScreenFigures
 from core.screen import geo
 from core.screen.bigscreen import DistrictFigures, Headline, Ranking, WorstItem
 from ui import district_map
@@ -204,3 +205,18 @@ def functional_html(districts: tuple[DistrictFigures, ...], measure: str, label:
     cards = "".join(f"<div>{escape(d.name or '')} · {escape(label)}<b>{escape(value(d))}</b></div>"
                     for d in districts if d.functional)
     return f'<div class="bs-fa">{cards}</div>'
+
+
+def referrals_html(figures: ScreenFigures, lang: str) -> str:
+    """移送与问责 in one row: feedback overdue (in the overdue colour), criminal cases filed,
+    people detained/arrested/prosecuted, people held accountable by rank, fines — this year's."""
+    r = figures.results
+    fines = translate("big_screen.ref.yuan", lang, n=format_count(float(r.fines_yuan), lang))
+    cells = [("big_screen.ref.overdue", format_count(figures.overdue_feedback, lang), "#FF8A5B"),
+             ("big_screen.ref.criminal", format_count(r.criminal_filed, lang), INK),
+             ("big_screen.ref.people", f"{r.detained}/{r.arrested}/{r.prosecuted}", INK),
+             ("big_screen.ref.accountable", f"{r.bureau}/{r.division}/{r.section}", INK),
+             ("big_screen.ref.fines", fines, INK)]
+    body = "".join(f'<div>{escape(translate(key, lang))}<b style="color:{colour}">{escape(value)}</b>'
+                   "</div>" for key, value, colour in cells)
+    return f'<div class="bs-fa">{body}</div>'

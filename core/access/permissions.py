@@ -50,8 +50,14 @@ RULES: dict[str, frozenset[Role]] = {
     "extension.decide": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "evidence.verify": frozenset({Role.ADMIN}),
     "interview.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Referrals (core.referrals.access adds the side: only the receiving unit records its steps,
+    # only a procuratorate in reach records 立案监督; a unit reads only its own referrals).
+    "referral.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT, Role.VIEWER}),
     "referral.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
-    "referral.feedback": frozenset({Role.UNIT, Role.COORDINATOR, Role.ADMIN}),
+    "referral.remind": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "referral.escalate": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "referral.feedback": frozenset({Role.UNIT}),
+    "referral.supervise_filing": frozenset({Role.UNIT}),
     "ledger.import": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "ledger.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT}),
 }

@@ -138,25 +138,34 @@ def credentials(session: Session) -> dict:
                           for u in users}}
 
 
-# One account per role for demo mode; the unit account is bound to a district government.
+# One account per role for demo mode, and two receivers of referrals (移送移交).
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role], ...] = (
     ("demo_admin", "演示管理员", Role.ADMIN),
     ("demo_coordinator", "演示协调员", Role.COORDINATOR),
     ("demo_leader", "演示领导", Role.LEADER),
     ("demo_unit", "演示填报员（万州区）", Role.UNIT),
     ("demo_viewer", "演示访客", Role.VIEWER),
+    ("demo_police", "演示接收员（万州区公安局）", Role.UNIT),
+    ("demo_discipline", "演示接收员（市纪委监委）", Role.UNIT),
 )
+# Unit accounts: the unit they belong to (by name) and the district they also cover (adcode).
+DEMO_UNITS: dict[str, tuple[str, str | None]] = {
+    "demo_unit": ("万州区人民政府", "500101"),
+    "demo_police": ("万州区公安局", None),
+    "demo_discipline": ("中共重庆市纪律检查委员会 重庆市监察委员会", None),
+}
 
 
 def ensure_demo_accounts(session: Session, *, actor: Actor) -> list[str]:
     """Create the missing demo accounts (password DEMO_PASSWORD); returns the usernames created."""
-    wanzhou_gov = session.scalar(select(Unit.id).where(Unit.name == "万州区人民政府"))
-    wanzhou = session.scalar(select(District.id).where(District.adcode == "500101"))
     created = []
     for username, name, role in DEMO_ACCOUNTS:
         if session.scalar(select(User.id).where(User.username == username)):
             continue
-        unit_id, district_id = (wanzhou_gov, wanzhou) if role is Role.UNIT else (None, None)
+        unit_name, adcode = DEMO_UNITS.get(username, (None, None))
+        unit_id = session.scalar(select(Unit.id).where(Unit.name == unit_name)) if unit_name else None
+        district_id = (session.scalar(select(District.id).where(District.adcode == adcode))
+                       if adcode else None)
         create_user(session, actor=actor, username=username, display_name=name,
                     password=DEMO_PASSWORD, role=role, unit_id=unit_id, district_id=district_id,
                     is_demo=True)

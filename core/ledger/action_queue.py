@@ -6,6 +6,9 @@ since, 长期坚持 items without a report this quarter, and referrals addressed
 awaiting its feedback. A coordinator (and an admin): items awaiting verification, notices whose
 period has ended (ready to close), pending 延期 requests, referrals past their feedback date and
 interviews whose rectification plan is overdue. Leaders and viewers have no queue.
+Referral states and "feedback overdue" are core.referrals' (a unit's referrals: what it still has to
+record as the receiver, core.referrals.access.receiver_todo; a coordinator's: feedback overdue,
+and referrals returned for missing materials).
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from core.access.permissions import Actor, item_scope
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
 from core.ledger.rules import RuleSettings, load_rule_settings
 from core.ledger.stats import overdue_condition
+from core.referrals.access import receiver_todo
+from core.referrals.states import AWAITING_FEEDBACK, feedback_overdue_condition
 from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition
 
 WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)
 RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
-AWAITING_FEEDBACK = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.FILED)
 
 
 @dataclass(frozen=True)
@@ -114,10 +118,10 @@ def _item_section(session, key, cond, today, limit, *, date_column=Item.due_on) 
 
 
 def _referral_section(session, key, cond, today, limit) -> ActionSection:
-    stmt = select(Referral.id, Referral.code, Referral.cause, Referral.feedback_due_on,
-                  Referral.status, Referral.version)
-    return _section(session, key, stmt, cond,
-                    [Referral.feedback_due_on.asc().nulls_last(), Referral.id],
+    # the feedback due date counts down only while an answer is awaited
+    due = case((Referral.status.in_(AWAITING_FEEDBACK), Referral.feedback_due_on))
+    stmt = select(Referral.id, Referral.code, Referral.cause, due, Referral.status, Referral.version)
+    return _section(session, key, stmt, cond, [due.asc().nulls_last(), Referral.id],
                     lambda r: ActionRow("referral", r[0], None, r[1], r[2], r[3],
                                         _days(r[3], today), str(r[4]), r[5]), limit)
 
@@ -152,9 +156,8 @@ def _unit_item_sections(session: Session, actor: Actor, rules: RuleSettings, tod
 def _unit_queue(session: Session, actor: Actor, rules: RuleSettings, today: date,
                 limit: int) -> list[ActionSection]:
     sections = _unit_item_sections(session, actor, rules, today, limit)
-    mine = Referral.to_unit_id == actor.unit_id if actor.unit_id is not None else Referral.id.is_(None)
-    sections.append(_referral_section(session, "referrals_awaiting",
-                                      and_(mine, Referral.status.in_(AWAITING_FEEDBACK)), today, limit))
+    sections.append(_referral_section(session, "referrals_awaiting", receiver_todo(session, actor),
+                                      today, limit))
     return sections
 
 
@@ -187,9 +190,10 @@ def _coordinator_queue(session: Session, today: date, limit: int) -> list[Action
                       and_(Item.status == Status.NOTICE, Item.notice_to < today), today, limit,
                       date_column=Item.notice_to),
         _extension_section(session, today, limit),
-        _referral_section(session, "referrals_overdue",
-                          and_(Referral.feedback_due_on < today,
-                               Referral.status.in_(AWAITING_FEEDBACK)), today, limit),
+        _referral_section(session, "referrals_overdue", feedback_overdue_condition(today), today,
+                          limit),
+        _referral_section(session, "referrals_returned", Referral.status == ReferralStatus.RETURNED,
+                          today, limit),
         _interview_section(session, today, limit),
     ]
 

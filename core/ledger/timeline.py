@@ -2,7 +2,8 @@
 
 The timeline merges, newest first: lifecycle moves and hand-overs (Transition), progress reports
 with their evidence, other evidence uploads, 延期 requests and decisions, 督办 notices, and linked
-interviews (约谈) and referrals (移送). Each entry says who, when, what (a catalogue key and its
+interviews (约谈) and referrals (移送) with the steps of their receivers (签收, 受理, 立案, 办结 …). Each
+entry says who, when, what (a catalogue key and its
 values, so the page words it in the user's language) and why. Events known only by their day
 (notices, interviews, referrals) are placed at the start of that day. Unit users read only items
 in their scope.
@@ -33,6 +34,7 @@ from core.ledger.items import get_item
 from core.ledger.lifecycle import available_moves
 from core.ledger.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
 from core.ledger.stats import NEVER_OVERDUE, days_overdue
+from core.referrals.states import days_feedback_overdue
 from db.models import (
     District,
     Inspection,
@@ -43,6 +45,7 @@ from db.models import (
     ProgressReport,
     Referral,
     ReferralItem,
+    ReferralStep,
     SupervisionNotice,
     Transition,
     Unit,
@@ -52,7 +55,11 @@ from db.models import (
 # Same-moment entries: a consequence sorts above its cause when newest comes first.
 KIND_ORDER = ("created", "evidence", "progress", "transition", "hand_over", "extension_requested",
               "extension_approved", "extension_rejected", "supervision", "supervision_lifted",
-              "interview", "referral")
+              "interview", "referral", "referral_step")
+# Referral steps shown on an item's timeline: the receiver's answers and the sender's follow-up
+# (the sending itself is the "referral" entry; recording, amending and recounts are not news here).
+REFERRAL_STEPS = ("resend", "remind", "escalate", "receive", "return", "accept", "refuse", "file",
+                  "not_file", "supervise_filing", "progress", "conclude", "publish")
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,20 @@ def _links(session: Session, item_id: int) -> list[TimelineEntry]:
         for r, unit in referrals]
 
 
+def _referral_steps(session: Session, item_id: int) -> list[TimelineEntry]:
+    rows = session.execute(
+        select(ReferralStep, Referral.code, User.display_name, Unit.short_name)
+        .join(Referral, Referral.id == ReferralStep.referral_id)
+        .join(ReferralItem, ReferralItem.referral_id == ReferralStep.referral_id)
+        .outerjoin(User, User.id == ReferralStep.actor_id)
+        .outerjoin(Unit, Unit.id == ReferralStep.unit_id)
+        .where(ReferralItem.item_id == item_id, ReferralStep.move.in_(REFERRAL_STEPS)))
+    return [TimelineEntry(s.at, "referral_step", who, unit, "timeline.referral_step",
+                          {"code": code, "step": messages.field_label(f"referral.step.{s.move}")},
+                          why=s.note, ref_id=s.id)
+            for s, code, who, unit in rows]
+
+
 def _newest_first(entry: TimelineEntry):
     return (entry.at, KIND_ORDER.index(entry.kind), entry.ref_id or 0)
 
@@ -195,7 +216,8 @@ def item_timeline(session: Session, *, actor: Actor, item_id: int) -> list[Timel
     moves = _transitions(session, item_id)
     entries = (_uploads(files, moves) + moves + _reports(session, item_id, files)
                + _extensions(list_extensions(session, actor=actor, item_id=item_id))
-               + _notices(session, item_id) + _links(session, item_id))
+               + _notices(session, item_id) + _links(session, item_id)
+               + _referral_steps(session, item_id))
     return sorted(entries, key=_newest_first, reverse=True)
 
 
@@ -227,6 +249,7 @@ class ReferralRef:
     sent_on: date | None
     feedback_due_on: date | None
     status: ReferralStatus
+    days_overdue: int = 0        # feedback overdue by (core.referrals.states; 0: not)
 
 
 @dataclass(frozen=True)
@@ -291,7 +314,8 @@ def _reasons(session: Session, item_id: int, today: date) -> list[Reason]:
     return reasons_from_row(row)
 
 
-def _linked(session: Session, item_id: int) -> tuple[list[InterviewRef], list[ReferralRef]]:
+def _linked(session: Session, item_id: int,
+            today: date) -> tuple[list[InterviewRef], list[ReferralRef]]:
     interviews = session.execute(
         select(Interview.id, Interview.code, Interview.held_on, Unit.short_name,
                Interview.plan_due_on, Interview.status)
@@ -304,7 +328,9 @@ def _linked(session: Session, item_id: int) -> tuple[list[InterviewRef], list[Re
         .join(ReferralItem, ReferralItem.referral_id == Referral.id)
         .join(Unit, Unit.id == Referral.to_unit_id)
         .where(ReferralItem.item_id == item_id).order_by(Referral.id.desc()))
-    return [InterviewRef(*r) for r in interviews], [ReferralRef(*r) for r in referrals]
+    return [InterviewRef(*r) for r in interviews], [
+        ReferralRef(*r, days_overdue=days_feedback_overdue(r[5], status=r[6], today=today))
+        for r in referrals]
 
 
 def item_detail(session: Session, *, actor: Actor, item_id: int,
@@ -315,7 +341,7 @@ def item_detail(session: Session, *, actor: Actor, item_id: int,
     require_item(session, actor, "item.read", item_id)
     item, today = get_item(session, item_id), today or date.today()
     left, overdue, opened = _days(item, today)
-    interviews, referrals = _linked(session, item_id)
+    interviews, referrals = _linked(session, item_id, today)
     district = session.get(District, item.district_id) if item.district_id else None
     fields = {c.key: getattr(item, c.key) for c in Item.__mapper__.column_attrs}
     return ItemDetail(

@@ -6,7 +6,9 @@ items changed in the last week, and small queries on referrals and interviews.
 Definitions (docs/domain.md; "overdue" and 久拖不决 as in core.ledger.stats and core.ledger.rules):
 - completion rate = closed (已销号) ÷ all items; average days to close = mean(closed_on −
   assigned_on) over closed items that have both dates;
-- open referrals = sent (已移送/已受理/已立案) and not yet concluded, returned or not filed;
+- open referrals = sent and in the receiver's hands (core.referrals.states.OPEN: 已移送, 已签收,
+  已受理, 已立案); feedback overdue and this year's accountability results come from
+  core.referrals.accountability.screen_figures;
 - interview plans overdue = no plan submitted and the plan deadline (plan_due_on) has passed;
 - "a week ago" = the ledger as it stood at the end of the day seven days before `today` (rebuilt
   from its own history by core.ledger.as_of), with the same rules applied on that day. A referral
@@ -25,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from core.access import audit
 from core.access.permissions import Actor
-from core.domain import Category, DistrictKind, ReferralStatus, Role, SourceLevel, Status
+from core.domain import Category, DistrictKind, Role, SourceLevel, Status
 from core.errors import PermissionDenied
 from core.ledger import as_of
 from core.ledger.rules import (
@@ -36,6 +38,8 @@ from core.ledger.rules import (
     reasons_from_row,
 )
 from core.ledger.stats import overdue_condition
+from core.referrals.accountability import ScreenFigures, screen_figures
+from core.referrals.states import OPEN as OPEN_REFERRAL
 from core.sql_functions import days_between, year_month
 from db.models import District, Interview, Item, Referral
 
@@ -43,7 +47,6 @@ WEEK = timedelta(days=7)
 TREND_MONTHS = 24
 WORST_LIMIT = 48
 RANK_SIZE = 5
-OPEN_REFERRAL = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.FILED)
 
 
 # ---------------------------------------------------------------- results
@@ -152,6 +155,7 @@ class BigScreen:
     trend: tuple[MonthFlow, ...]
     ranking: Ranking
     worst: tuple[WorstItem, ...]
+    referrals: ScreenFigures | None = None   # feedback overdue, this year's accountability
 
 
 # ---------------------------------------------------------------- the three passes
@@ -375,4 +379,5 @@ def big_screen(session: Session, *, actor: Actor, today: date,
                          for c in Category),
         levels=tuple(Tally(lv.value, *levels.get(lv, (0, 0))) for lv in SourceLevel),
         trend=_trend(session, today=today), ranking=rank_districts(districts),
-        worst=_worst(session, today=today, rules=rules))
+        worst=_worst(session, today=today, rules=rules),
+        referrals=screen_figures(session, actor=actor, today=today))

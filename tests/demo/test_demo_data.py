@@ -15,10 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import manage
+from core.calendar.workdays import add_workdays
 from core.domain import (
     Category,
     InspectionKind,
     ItemType,
+    ReferralKind,
+    ReferralStatus,
     SourceLevel,
     Stage,
     Status,
@@ -28,6 +31,7 @@ from core.domain import (
 from core.errors import LedgerError
 from core.ledger.deadlines import parse_deadline
 from core.ledger.rules import Reason, RuleSettings, reason_conditions
+from core.referrals.states import feedback_overdue_condition
 from db.engine import engine_for
 from db.models import (
     Base,
@@ -41,6 +45,8 @@ from db.models import (
     Petition,
     ProgressReport,
     Referral,
+    ReferralItem,
+    ReferralStep,
     StationedFollowUp,
     Transition,
     Unit,
@@ -71,7 +77,7 @@ def fresh_url(request, database_url, tmp_path):
 
 SEEDED_TABLES = ("inspection", "item", "item_unit", "progress_report", "transition", "extension",
                  "supervision_notice", "stationed_follow_up", "petition", "interview",
-                 "interview_item", "referral", "referral_item")
+                 "interview_item", "referral", "referral_item", "referral_step")
 
 
 def ledger_digest(url: str) -> str:
@@ -287,3 +293,47 @@ def test_manage_seed_demo_takes_as_of(database_url, monkeypatch, capsys):
     with Session(engine_for(database_url)) as s:
         assert s.scalar(select(func.max(Transition.at))).date() <= date(2024, 12, 31)
     assert manage.main(["seed-demo", "--as-of", "31.12.2024"]) == 2
+
+
+def test_referrals_in_every_state_reached_by_their_steps(seeded):
+    assert distinct(seeded, Referral.status) == set(ReferralStatus)
+    assert distinct(seeded, Referral.kind) == set(ReferralKind)
+    steps = defaultdict(list)
+    for step in seeded.scalars(select(ReferralStep).order_by(ReferralStep.at, ReferralStep.id)):
+        steps[step.referral_id].append(step)
+    for r in seeded.scalars(select(Referral)):
+        path = steps[r.id]
+        assert (path[0].move, path[0].from_status, path[0].to_status) == ("record", None, "pending")
+        assert all(a.to_status == b.from_status for a, b in zip(path, path[1:], strict=False)), r.code
+        assert path[-1].to_status == r.status and r.version == len(path)
+        assert all(s.at.date() <= AS_OF for s in path)
+        if r.sent_on is None:
+            assert r.status == ReferralStatus.PENDING and r.feedback_due_on is None
+            continue
+        due = add_workdays(r.sent_on, r.feedback_workdays)     # working days, not calendar days
+        assert r.feedback_due_on == due.due_on
+        assert r.feedback_uncovered_years == (",".join(map(str, due.uncovered_years)) or None)
+
+
+def test_demo_receivers_have_work_and_overdue_feedback_stands_out(seeded):
+    for name in ("万州区公安局", "中共重庆市纪律检查委员会 重庆市监察委员会"):
+        unit = seeded.scalar(select(Unit.id).where(Unit.name == name))
+        states = set(seeded.scalars(select(Referral.status).where(Referral.to_unit_id == unit)))
+        assert len(states) >= 5 and ReferralStatus.REFUSED in states, name
+        late = seeded.scalar(select(func.count()).select_from(Referral).where(
+            Referral.to_unit_id == unit, feedback_overdue_condition(AS_OF)))
+        assert late >= 1, name
+
+
+
+def test_a_referral_counts_in_its_items_district(seeded):
+    items = defaultdict(list)
+    for rid, district in seeded.execute(select(ReferralItem.referral_id, Item.district_id)
+                                        .join(Item, Item.id == ReferralItem.item_id)):
+        items[rid].append(district)
+    referrals = dict(seeded.execute(select(Referral.id, Referral.district_id)).all())
+    assert referrals.keys() == items.keys()
+    for rid, districts in items.items():
+        known = [d for d in districts if d is not None]
+        expected = min(known, key=lambda d: (-known.count(d), d)) if known else None
+        assert referrals[rid] == expected, rid

@@ -77,7 +77,7 @@ def test_nothing_to_do_says_so(app, session):
     assert not at.dataframe
 
 
-def test_referrals_awaiting_the_units_feedback_are_listed_without_a_link(app, session):
+def test_referrals_awaiting_the_units_feedback_are_listed_and_open_the_referral(app, session):
     police = unit_id(session, "万州区公安局")
     session.add(Referral(code="YS-2026-01", kind=ReferralKind.POLICE, to_unit_id=police,
                          from_unit_id=unit_id(session, WANZHOU_GOV), cause="涉嫌污染环境罪",
@@ -86,11 +86,11 @@ def test_referrals_awaiting_the_units_feedback_are_listed_without_a_link(app, se
     officer = make_actor(session, Role.UNIT, unit_id=police)
     session.commit()
     at = landing(app, officer)
-    [rows] = [d.value for d in at.dataframe]           # not selectable: no row opens a page
+    [rows] = [d.value for d in at.dataframe]           # a row opens the referral (pages/referrals.py)
     assert metrics(at)["待反馈的移送案件"] == "1"
     assert list(rows["编号"]) == ["YS-2026-01"] and list(rows["状态"]) == ["已移送"]
     assert list(rows["剩余"]) == ["还剩 20 天"]
-    assert "约谈、移送案件请在相应台账中办理" in texts(at)
+    assert "约谈、移送案件请在相应台账中办理" not in texts(at)
 
 
 def test_coordinator_lands_on_verification_and_extension_requests(app, session):

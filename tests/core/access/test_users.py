@@ -89,10 +89,14 @@ def test_duplicate_username_refused(session):
 
 def test_demo_accounts_one_per_role_and_idempotent(session):
     created = users.ensure_demo_accounts(session, actor=SYSTEM)
-    assert len(created) == len(Role)
+    assert created == [u for u, _, _ in users.DEMO_ACCOUNTS]
     assert users.ensure_demo_accounts(session, actor=SYSTEM) == []
     roles = {r for _, _, r in users.list_demo_accounts(session)}
     assert roles == {r.value for r in Role}
     unit_user = session.query(User).filter_by(username="demo_unit").one()
     assert unit_user.unit_id == unit_id(session, "万州区人民政府")
+    receivers = {u.username: u.unit_id for u in session.query(User).filter(
+        User.username.in_(["demo_police", "demo_discipline"]))}
+    assert receivers == {"demo_police": unit_id(session, "万州区公安局"), "demo_discipline": unit_id(
+        session, "中共重庆市纪律检查委员会 重庆市监察委员会")}
     assert users.credentials(session)["usernames"]["demo_admin"]["password"].startswith("$2")

@@ -50,6 +50,10 @@ RULES: dict[str, frozenset[Role]] = {
     "extension.decide": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "evidence.verify": frozenset({Role.ADMIN}),
     "interview.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Interviews: everyone reads (a unit only its own, core.interviews.access); the interviewee
+    # unit reports its own steps (plan submitted, published, completion published).
+    "interview.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT, Role.VIEWER}),
+    "interview.report": frozenset({Role.ADMIN, Role.COORDINATOR, Role.UNIT}),
     "referral.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "referral.feedback": frozenset({Role.UNIT, Role.COORDINATOR, Role.ADMIN}),
     "ledger.import": frozenset({Role.ADMIN, Role.COORDINATOR}),

@@ -2,10 +2,11 @@
 
 A unit user: their items due within `due_soon_days` (core.ledger.rules.RuleSettings) or overdue, items
 returned to them (verification failed, objection during notice, or 反弹) with no progress report
-since, 长期坚持 items without a report this quarter, and referrals addressed to their unit still
-awaiting its feedback. A coordinator (and an admin): items awaiting verification, notices whose
-period has ended (ready to close), pending 延期 requests, referrals past their feedback date and
-interviews whose rectification plan is overdue. Leaders and viewers have no queue.
+since, 长期坚持 items without a report this quarter, referrals addressed to their unit still
+awaiting its feedback, and their unit's interviews whose rectification plan is still awaited.
+A coordinator (and an admin): items awaiting verification, notices whose period has ended (ready
+to close), pending 延期 requests, referrals past their feedback date and interviews whose
+rectification plan is late (core.interviews.deadlines). Leaders and viewers have no queue.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from sqlalchemy.orm import Session, aliased
 
 from core.access.permissions import Actor, item_scope
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
+from core.interviews.access import interview_scope
+from core.interviews.deadlines import plan_late_condition
 from core.ledger.rules import RuleSettings, load_rule_settings
 from core.ledger.stats import overdue_condition
-from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition
+from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition, Unit
 
 WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)
 RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
@@ -155,6 +158,9 @@ def _unit_queue(session: Session, actor: Actor, rules: RuleSettings, today: date
     mine = Referral.to_unit_id == actor.unit_id if actor.unit_id is not None else Referral.id.is_(None)
     sections.append(_referral_section(session, "referrals_awaiting",
                                       and_(mine, Referral.status.in_(AWAITING_FEEDBACK)), today, limit))
+    sections.append(_interview_section(session, "interview_plans_awaited",
+                                       and_(interview_scope(actor), Interview.plan_submitted_on.is_(None)),
+                                       today, limit))
     return sections
 
 
@@ -169,14 +175,15 @@ def _extension_section(session: Session, today: date, limit: int) -> ActionSecti
                                         _days(r[4], today), str(r[5]), r[6]), limit)
 
 
-def _interview_section(session: Session, today: date, limit: int) -> ActionSection:
-    stmt = select(Interview.id, Interview.code, Interview.circumstances, Interview.plan_due_on,
-                  Interview.status, Interview.version)
-    cond = and_(Interview.plan_due_on < today, Interview.plan_submitted_on.is_(None))
-    return _section(session, "interview_plans_overdue", stmt, cond,
-                    [Interview.plan_due_on, Interview.id],
-                    lambda r: ActionRow("interview", r[0], None, r[1], r[2], r[3],
-                                        _days(r[3], today), str(r[4]), r[5]), limit)
+def _interview_section(session: Session, key: str, cond, today: date, limit: int) -> ActionSection:
+    """Interviews (a row opens the interview's page): summary = the interviewee and the details."""
+    stmt = (select(Interview.id, Interview.code, Unit.short_name, Interview.details,
+                   Interview.plan_due_on, Interview.status, Interview.version)
+            .join(Unit, Unit.id == Interview.interviewee_unit_id))
+    return _section(session, key, stmt, cond, [Interview.plan_due_on, Interview.id],
+                    lambda r: ActionRow("interview", r[0], None, r[1],
+                                        f"{r[2]}：{r[3]}" if r[3] else r[2], r[4],
+                                        _days(r[4], today), str(r[5]), r[6]), limit)
 
 
 def _coordinator_queue(session: Session, today: date, limit: int) -> list[ActionSection]:
@@ -190,7 +197,8 @@ def _coordinator_queue(session: Session, today: date, limit: int) -> list[Action
         _referral_section(session, "referrals_overdue",
                           and_(Referral.feedback_due_on < today,
                                Referral.status.in_(AWAITING_FEEDBACK)), today, limit),
-        _interview_section(session, today, limit),
+        _interview_section(session, "interview_plans_overdue", plan_late_condition(today), today,
+                           limit),
     ]
 
 

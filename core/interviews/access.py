@@ -114,11 +114,13 @@ def refuse(session: Session, actor: Actor, action: str, interview_id: int, messa
 
 def add_event(session: Session, interview: Interview, actor: Actor, kind: str, *,
               detail: dict | None = None, to_status: InterviewStatus | None = None,
-              at: datetime | None = None) -> InterviewEvent:
-    """One step on the interview's timeline (who, when, what); a state change names both ends."""
+              at: datetime | None = None, first: bool = False) -> InterviewEvent:
+    """One step on the interview's timeline (who, when, what); a state change names both ends
+    (call it before changing the state), the `first` step only where it led."""
+    from_status = None if first or to_status is None else interview.status
     event = InterviewEvent(interview_id=interview.id, at=at or datetime.now(), actor_id=actor.id,
                            kind=kind, detail=audit.snapshot_values(detail or {}) or None,
-                           from_status=interview.status if to_status else None, to_status=to_status)
+                           from_status=from_status, to_status=to_status)
     session.add(event)
     return event
 

@@ -3,7 +3,7 @@ people, related items, follow-up measures, files and its timeline, as the reader
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
@@ -72,7 +72,8 @@ class InterviewPage:
     total: int = 0
     page: int = 1
     page_size: int = 50
-    by_plan_state: dict[PlanState, int] = field(default_factory=dict)   # over the whole filter
+    # per plan state, over the filter less its plan states (so a page can show them all at once)
+    by_plan_state: dict[PlanState, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -115,15 +116,18 @@ def _follow_up_kinds(session: Session, ids: list[int]) -> dict[int, tuple[Interv
 def list_interviews(session: Session, *, actor: Actor, flt: InterviewFilter, today: date,
                     page: int = 1, page_size: int = 50) -> InterviewPage:
     """One page (1-based) of interviews matching the filter, newest first, with the total and
-    the count per plan state over the whole filter, all counted in SQL. Raises PermissionDenied
-    if the role may not read interviews."""
+    the count per plan state (over the filter less its plan states), counted in SQL in one
+    GROUP BY. Raises PermissionDenied if the role may not read interviews."""
     if page < 1 or not 1 <= page_size <= 500:
         raise ValueError("page must be ≥ 1 and page_size within 1..500")
     require_read(actor)
     cond = filter_condition(flt, actor=actor, today=today)
     state = plan_state_column(today)
     counts = {PlanState(s): int(n) for s, n in session.execute(
-        select(state, func.count()).select_from(Interview).where(cond).group_by(state))}
+        select(state, func.count()).select_from(Interview)
+        .where(filter_condition(replace(flt, plan_states=()), actor=actor, today=today))
+        .group_by(state))}
+    total = sum(n for s, n in counts.items() if not flt.plan_states or s in flt.plan_states)
     items = (select(func.count()).where(InterviewItem.interview_id == Interview.id)
              .correlate(Interview).scalar_subquery())
     stmt = (select(Interview.id, Interview.code, Interview.held_on, Unit.short_name,
@@ -137,7 +141,7 @@ def list_interviews(session: Session, *, actor: Actor, flt: InterviewFilter, tod
     rows = [InterviewRow(r[0], r[1], r[2], r[3], InterviewCircumstance(r[4]), r[5],
                          provisional_years(r[6]), PlanState(r[7]), r[8], InterviewStatus(r[9]),
                          int(r[10]), kinds.get(r[0], ())) for r in raw]
-    return InterviewPage(rows, sum(counts.values()), page, page_size, counts)
+    return InterviewPage(rows, total, page, page_size, counts)
 
 
 def require_read(actor: Actor) -> None:

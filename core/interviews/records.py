@@ -187,7 +187,8 @@ def record_interview(session: Session, *, actor: Actor, values: dict,
     linked, created = _link_items(session, actor, interview, item_ids, new_items)
     at = datetime.now()
     saved = save_files(session, actor, interview, files, store, at)
-    add_event(session, interview, actor, "recorded", at=at, detail={
+    add_event(session, interview, actor, "recorded", at=at, to_status=InterviewStatus.HELD, first=True,
+              detail={
         "items": linked, "new_items": created, "files": saved, "due": due.due_on.isoformat(),
         "provisional": stored_years(due.uncovered_years)})
     session.flush()
@@ -229,15 +230,16 @@ def update_interview(session: Session, *, actor: Actor, interview_id: int, expec
     old_people = _people_of(session, interview.id)
     before = {**audit.snapshot(interview, COLUMNS), "people": _people_text(old_people)}
     people = form.pop("people", None)
-    for key, value in form.items():
-        setattr(interview, key, value)
-    if {"held_on", "plan_workdays"} & set(form):
-        due = plan_due(session, held_on=interview.held_on, workdays=interview.plan_workdays)
-        interview.plan_due_on = due.due_on
-        interview.plan_due_uncovered = stored_years(due.uncovered_years)
-    if people is not None:
-        session.execute(delete(InterviewPerson).where(InterviewPerson.interview_id == interview.id))
-        session.add_all(_people_rows(interview.id, people))
+    with session.no_autoflush:   # one UPDATE of the interview, so one new version
+        if people is not None:
+            session.execute(delete(InterviewPerson).where(InterviewPerson.interview_id == interview.id))
+            session.add_all(_people_rows(interview.id, people))
+        for key, value in form.items():
+            setattr(interview, key, value)
+        if {"held_on", "plan_workdays"} & set(form):
+            due = plan_due(session, held_on=interview.held_on, workdays=interview.plan_workdays)
+            interview.plan_due_on = due.due_on
+            interview.plan_due_uncovered = stored_years(due.uncovered_years)
     after = {**audit.snapshot(interview, COLUMNS),
              "people": _people_text(people) if people is not None else before["people"]}
     changed = {k: v for k, v in after.items() if before.get(k) != v}

@@ -167,6 +167,12 @@ def coverage(session: Session, *, years: Iterable[int]) -> list[YearCoverage]:
     return out
 
 
+def years_to_show(session: Session, *, today: date) -> list[int]:
+    """The years an admin looks at: last year to next year, and every year with entered days."""
+    entered = set(session.scalars(select(HolidayYear.year)))
+    return sorted(entered | set(range(today.year - 1, today.year + 2)))
+
+
 def _flag(workday: bool):
     return case((Holiday.is_workday.is_(workday), 1), else_=0)
 

@@ -26,7 +26,7 @@ from core.reference_data import list_districts
 from ui.common import db, label, settings, t
 from ui.forms import flash, joined, remember_version, reset_forms, show_error, value_text
 from ui.interview_form import Choices, new_item_inputs, people_text, unit_pick
-from ui.interview_views import SCOPE
+from ui.interview_views import SCOPE, status_text
 from ui.item_views import evidence_store
 
 FILE_PURPOSES = ("interview_minutes", "interview_plan", "interview_other")
@@ -50,9 +50,25 @@ class Ctx:
         return dict(actor=self.actor, interview_id=self.id, expected_version=self.seen)
 
 
+OTHER_LABELS = {"follow_up": "interviews.filter.follow_up", "items": "interviews.col.items"}
+
+
 def field_label(column: str) -> str:
-    key = f"interview.field.{column}"
+    """What the user calls a changed column of an interview (its field label when it has one)."""
+    key = OTHER_LABELS.get(column, f"interview.field.{column}")
     return t(key) if key in CATALOGUE else column
+
+
+def change_value(column: str, value) -> str:
+    """A changed value as the user reads it: a measure by its kind, date and note, codes labelled."""
+    if column == "follow_up" and isinstance(value, dict):
+        return " ".join(str(p) for p in (label(InterviewFollowUp(value["kind"])), value.get("taken_on"),
+                                         value.get("note")) if p)
+    if column == "circumstance" and value:
+        return label(InterviewCircumstance(value))
+    if column == "status" and value:
+        return status_text(value)
+    return value_text(column, value)
 
 
 def show_refusal(exc: LedgerError) -> None:
@@ -60,7 +76,7 @@ def show_refusal(exc: LedgerError) -> None:
     if not isinstance(exc, StaleEdit):
         show_error(exc)
         return
-    lines = [f"- {field_label(k)}：{value_text(k, old)} → {value_text(k, new)}"
+    lines = [f"- {field_label(k)}：{change_value(k, old)} → {change_value(k, new)}"
              for k, (old, new) in exc.changes.items()] or [f"- {t('form.stale_unknown')}"]
     st.error(t("interviews.stale") + "\n\n" + "\n".join(lines), icon=":material/sync_problem:")
 

@@ -113,7 +113,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "holidays.year_title": ("逐日录入", "Day by day"),
     "holidays.none_entered": ("{year} 年没有录入的日期", "Nothing entered for {year}"),
     "holidays.changed_since": ("您打开本页后，{year} 年的录入已被他人修改；下表为最新内容。"
-                               "请核对后点“载入最新”再录入。",
+                               "请核对后点“载入最新内容”再录入。",
                                "Someone changed {year} since you opened this page; the table is "
                                "current. Check it, then load the latest before entering more."),
     "holidays.add": ("录入一天", "Enter a day"),

@@ -35,7 +35,6 @@ from ui.forms import (
 )
 
 SCOPE = "holiday_year"      # ui.forms seen-version scope: one per year
-WEEKDAYS = "一二三四五六日"
 PREVIEW = "holiday_preview"
 
 
@@ -129,7 +128,7 @@ def import_section(actor: Actor) -> None:
 def days_frame(entries) -> pd.DataFrame:
     return pd.DataFrame({
         t("holidays.col.day"): [e.day.isoformat() for e in entries],
-        t("holidays.col.weekday"): [t("holidays.weekday", d=WEEKDAYS[e.day.weekday()]) for e in entries],
+        t("holidays.col.weekday"): [t("holidays.weekdays").split()[e.day.weekday()] for e in entries],
         t("holidays.col.kind"): [t("holidays.kind.work" if e.is_workday else "holidays.kind.off")
                                  for e in entries],
         t("holidays.col.name"): [e.name or "" for e in entries]})

@@ -83,7 +83,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "holidays.col.weekday": ("星期", "Weekday"),
     "holidays.col.kind": ("类型", "Type"),
     "holidays.col.name": ("名称", "Name"),
-    "holidays.weekday": ("周{d}", "周{d}"),
+    "holidays.weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
     "holidays.kind.off": ("休", "day off (休)"),
     "holidays.kind.work": ("班", "make-up workday (班)"),
     "holidays.import_title": ("导入一年的节假日安排", "Import a year's holidays"),

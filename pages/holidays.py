@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from core.calendar.holidays import coverage, years_to_show
+from core.calendar.coverage import coverage, years_to_show
 from core.calendar.workdays import library_span
 from core.interviews.deadlines import provisional_by_year
 from ui.common import current_actor, db, t

@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from core.access.permissions import Actor
+from core.calendar.coverage import YearCoverage
 from core.calendar.holiday_file import read_holiday_file, template_csv
 from core.calendar.holidays import (
     HolidaysWrite,
-    YearCoverage,
     delete_holiday,
     entered_days,
     import_holidays,

@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from core.access.permissions import SYSTEM
+from core.calendar.coverage import coverage
 from core.calendar.holiday_file import read_holiday_file
-from core.calendar.holidays import coverage, entered_days, import_holidays, plan_import
+from core.calendar.holidays import entered_days, import_holidays, plan_import
 from core.errors import ValidationFailed
 from core.i18n import translate
 from db.engine import session_scope

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from core.access.audit import entries_for
 from core.calendar import holidays
+from core.calendar.coverage import coverage
 from core.calendar.holidays import (
     HolidayEntry,
-    coverage,
     delete_holiday,
     entered_days,
     import_holidays,

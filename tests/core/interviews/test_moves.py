@@ -238,3 +238,27 @@ def test_only_the_office_records_measures(session, coordinator, role):
         follow_ups.add_follow_up(session, actor=coordinator, interview_id=interview.id,
                                  expected_version=interview.version + 1, kind="exposure",
                                  taken_on=date(2025, 12, 1), note="x", today=TODAY)
+
+
+def test_removing_a_measure_is_refused_to_others_and_when_stale(session, coordinator):
+    interview = record(session, coordinator)
+    measure = follow_ups.add_follow_up(session, actor=coordinator, interview_id=interview.id,
+                                       expected_version=1, kind="inspection", taken_on=date(2025, 12, 1),
+                                       note="列入专项督察", today=TODAY)
+    unit = make_actor(session, Role.UNIT, unit_id=interview.interviewee_unit_id)
+    session.commit()
+    with pytest.raises(PermissionDenied):
+        follow_ups.remove_follow_up(session, actor=unit, interview_id=interview.id, expected_version=2,
+                                    measure_id=measure.id, reason="误录")
+    session.rollback()
+    with pytest.raises(StaleEdit):
+        follow_ups.remove_follow_up(session, actor=coordinator, interview_id=interview.id,
+                                    expected_version=1, measure_id=measure.id, reason="误录")
+    session.rollback()
+    with pytest.raises(ValidationFailed):   # a measure of another interview, or none
+        follow_ups.remove_follow_up(session, actor=coordinator, interview_id=interview.id,
+                                    expected_version=2, measure_id=measure.id + 100, reason="误录")
+    session.rollback()
+    assert session.scalar(select(FollowUpMeasure.id)) == measure.id
+    outcomes = [e.outcome for e in entries_for(session, "interview", interview.id)[-2:]]
+    assert outcomes == [AuditOutcome.REFUSED_PERMISSION, AuditOutcome.REFUSED_STALE]

@@ -283,3 +283,25 @@ def test_files_are_added_by_purpose_and_read_only_through_their_interview(sessio
         records.add_files(session, actor=mine, interview_id=interview.id,
                           expected_version=interview.version, purpose="interview_plan",
                           files=[("a.pdf", PDF)], store=store)
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.VIEWER, Role.UNIT])
+def test_others_may_not_relate_or_unrelate_items(session, coordinator, role):
+    interview = record(session, coordinator, item_codes="")
+    item = make_item(session, code="ZG-REL")
+    records.link_items(session, actor=coordinator, interview_id=interview.id,
+                       expected_version=interview.version, values={"item_codes": "ZG-REL"})
+    actor = make_actor(session, role, unit_id=interview.interviewee_unit_id)
+    session.commit()
+    for write in (lambda: records.link_items(session, actor=actor, interview_id=interview.id,
+                                             expected_version=interview.version,
+                                             values={"item_codes": "ZG-REL"}),
+                  lambda: records.unlink_item(session, actor=actor, interview_id=interview.id,
+                                              expected_version=interview.version, item_id=item.id)):
+        with pytest.raises(PermissionDenied):
+            write()
+        session.rollback()
+    assert session.scalars(select(InterviewItem.item_id)).all() == [item.id]
+    actions = [(e.action, e.outcome) for e in entries_for(session, "interview", interview.id)[-2:]]
+    assert actions == [("interview.link_items", AuditOutcome.REFUSED_PERMISSION),
+                       ("interview.unlink_item", AuditOutcome.REFUSED_PERMISSION)]

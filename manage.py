@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The admin command line: migrate, seed-demo, create-user. Uses LEDGER_DATABASE_URL like the app."""
+"""The admin command line: migrate, seed-demo, create-user, holidays, … Uses LEDGER_DATABASE_URL
+like the app."""
 
 from __future__ import annotations
 
@@ -118,6 +119,26 @@ def cmd_kiosk_token(args, url: str) -> int:
     return 0
 
 
+def cmd_holidays(args, url: str) -> int:
+    from core.calendar import holiday_cli
+    if args.action == "import":
+        return holiday_cli.import_file(url, args.path, dry_run=args.dry_run)
+    return holiday_cli.list_year(url, args.year)
+
+
+def _holiday_commands(sub) -> None:
+    h = sub.add_parser("holidays", help="statutory holidays and 调休 workdays entered for a year")
+    actions = h.add_subparsers(dest="action", required=True)
+    imp = actions.add_parser("import", help="replace the entered days of each year in FILE (CSV or "
+                                            "XLSX: 日期, 类型 休/班, 名称); all rows or none; exit 2 + "
+                                            "the errors by row and column if any")
+    imp.add_argument("path", metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    show = actions.add_parser("list", help="where YEAR's working days come from, and its entered days")
+    show.add_argument("year", type=int, metavar="YEAR")
+    h.set_defaults(fn=cmd_holidays)
+
+
 def _kiosk_token_commands(sub) -> None:
     k = sub.add_parser("kiosk-token", help="read-only big-screen tokens for wall screens")
     actions = k.add_subparsers(dest="action", required=True)
@@ -151,6 +172,7 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--district-id", type=int)
     u.set_defaults(fn=cmd_create_user)
     _kiosk_token_commands(sub)
+    _holiday_commands(sub)
     _ledger_file_commands(sub)
     return p
 

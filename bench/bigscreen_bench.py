@@ -171,8 +171,10 @@ PANDAS_READS = {
     "item": "SELECT * FROM item",
     "moves": "SELECT id, item_id, from_status, to_status, at FROM transition",
     "reports": "SELECT item_id, reported_on FROM progress_report",
+    # a late plan (core.interviews.deadlines): not submitted, its due date final (not provisional)
     "plans": "SELECT ii.item_id, i.plan_due_on FROM interview_item ii "
-             "JOIN interview i ON i.id = ii.interview_id",
+             "JOIN interview i ON i.id = ii.interview_id "
+             "WHERE i.plan_submitted_on IS NULL AND i.plan_due_uncovered IS NULL",
 }
 
 

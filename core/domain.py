@@ -150,18 +150,42 @@ class DisciplineMeasure(StrEnum):
 
 
 class InterviewStatus(StrEnum):
+    """The rectification track of an interview (core.interviews.moves.MOVES). Follow-up measures
+    (曝光/督察/问责/区域限批) are rows of their own beside it, not a state."""
+
     HELD = "held"                  # 已约谈, plan awaited
     PLAN_SUBMITTED = "plan"        # 整改方案已报送
-    RECTIFYING = "rectifying"      # 整改中
+    RECTIFYING = "rectifying"      # 整改中 (plan published on the unit's portal)
     COMPLETED = "completed"        # 整改完成
-    ESCALATED = "escalated"        # 整改不力, 已追加措施
+
+
+class InterviewCircumstance(StrEnum):
+    """约谈情形: why the office summoned the unit (生态环境约谈办法 and the city's rules)."""
+
+    MAJOR_OVERDUE = "major_overdue"        # 重大问题未按期完成整改
+    PUBLIC_OUTCRY = "public_outcry"        # 问题突出、群众反映强烈
+    POOR_RECTIFICATION = "poor_rectification"  # 整改不力
+    FALSIFICATION = "falsification"        # 弄虚作假、表面整改
+    MAJOR_INCIDENT = "major_incident"      # 发生重大突发环境事件
+    TARGETS_MISSED = "targets_missed"      # 环境质量改善目标未完成
+    OTHER = "other"                        # 其他
 
 
 class InterviewFollowUp(StrEnum):
     EXPOSURE = "exposure"          # 曝光
     INSPECTION = "inspection"      # 督察
     ACCOUNTABILITY = "accountability"  # 问责
-    APPROVAL_RESTRICTION = "restriction"  # 区域限批
+    APPROVAL_RESTRICTION = "restriction"  # 区域限批 (names the district it restricts)
+
+
+class PlanState(StrEnum):
+    """Where an interview's rectification plan stands on a given day (derived, never stored)."""
+
+    AWAITING = "awaiting"            # not submitted, due date final and not passed
+    PROVISIONAL = "provisional"      # not submitted, due date provisional (a year not covered)
+    LATE = "late"                    # not submitted, final due date passed
+    SUBMITTED = "submitted"          # submitted on or before the due date
+    SUBMITTED_LATE = "submitted_late"  # submitted after the due date
 
 
 class PetitionTruth(StrEnum):

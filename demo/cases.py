@@ -1,5 +1,5 @@
-"""The few side records drawn one by one with random.Random: 信访件 (petitions) and 约谈 (interviews),
-each in the state its dates have reached by as_of (移送移交: demo.referrals)."""
+"""The few side records drawn one by one with random.Random: 信访件 (petitions), each in the state
+its dates have reached by as_of (约谈: demo.interviews; 移送移交: demo.referrals)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import numpy as np
 
-from core.domain import InspectionKind, InterviewFollowUp, ItemType
+from core.domain import InspectionKind, ItemType
 from core.domain import Status as S
 from demo import text as tx
-from demo.context import CATEGORIES, EPOCH, NEVER, SHARE, TYPES, Ctx
+from demo.context import CATEGORIES, EPOCH, SHARE, TYPES, Ctx
 
 
 def petitions(r: random.Random, ctx: Ctx, f: dict) -> list[dict]:
@@ -76,60 +76,3 @@ def _day(n: int) -> date:
 
 def _stamp(n: int, secs: int = 36000) -> datetime:
     return datetime.combine(_day(n), datetime.min.time()) + timedelta(seconds=secs)
-
-
-def _groups(idx: np.ndarray, key: np.ndarray, size: int) -> list[list[int]]:
-    """Consecutive runs of idx with the same key, cut every `size` rows."""
-    groups: list[list[int]] = []
-    for i in idx.tolist():
-        if groups and key[groups[-1][0]] == key[i] and len(groups[-1]) < size:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    return groups
-
-
-def interviews(r: random.Random, ctx: Ctx, f: dict) -> tuple[list[dict], list[dict]]:
-    """约谈: interview items sharing a lead unit, up to four per interview, held before them."""
-    idx = np.nonzero(f["itype"] == TYPES.index(ItemType.INTERVIEW))[0]
-    idx = idx[np.lexsort((f["entered"][idx], f["lead"][idx]))]
-    groups = _groups(idx, f["lead"], 4)
-    rows, links = [], []
-    for iid, g in zip(ctx.take("interview", len(groups)).tolist(), groups, strict=True):
-        rows.append(_interview(r, ctx, f, g, iid))
-        links += [dict(interview_id=iid, item_id=int(f["id"][i])) for i in g]
-    return rows, links
-
-
-def _interview(r: random.Random, ctx: Ctx, f: dict, g: list[int], iid: int) -> dict:
-    held = int(f["entered"][g].min()) - r.randint(3, 10)
-    circumstance = r.choice(tx.INTERVIEW_CIRCUMSTANCES)
-    row = dict(id=iid, code=f"YT-{_day(held).year}-{iid:06d}", circumstances=circumstance,
-               interviewee_unit_id=int(f["lead"][g[0]]),
-               interviewee_people=r.choice(tx.INTERVIEW_PEOPLE),
-               organiser_unit_id=ctx.named["office" if r.random() < 0.7 else "eco"],
-               held_on=_day(held), minutes=f"约谈指出{circumstance}，要求15个工作日内报送整改方案",
-               plan_due_on=_day(held + 21),   # ~15 working days; core.calendar.workdays has the exact rule
-               status="held", updated_at=_stamp(held)) | dict.fromkeys(
-        ("plan_submitted_on", "plan_url", "plan_published_on", "completion_url",
-         "completion_published_on", "follow_up"))
-    submitted = held + r.randint(8, 30)
-    if submitted <= ctx.today:
-        row.update(plan_submitted_on=_day(submitted), plan_url=f"https://zgfa.demo.example/yt/{iid}.html",
-                   plan_published_on=_day(min(submitted + r.randint(1, 5), ctx.today)),
-                   updated_at=_stamp(submitted))
-        row.update(_interview_state(r, ctx.today, f, g, submitted))
-        if row["completion_published_on"]:
-            row["completion_url"] = f"https://zgfa.demo.example/yt/{iid}-done.html"
-    return row | {"version": 1}
-
-
-def _interview_state(r: random.Random, today: int, f: dict, g: list[int], submitted: int) -> dict:
-    """After the plan: completed once every item is closed, escalated if long-unresolved."""
-    closed = f["closed_on"][g]
-    if (closed < NEVER).all() and int(closed.max()) + 10 <= today:
-        done = int(closed.max()) + 10
-        return dict(status="completed", completion_published_on=_day(done))
-    if today > submitted + 365 and f["long"][g].any() and r.random() < 0.6:
-        return dict(status="escalated", follow_up=r.choice(list(InterviewFollowUp)).value)
-    return dict(status="plan" if today - submitted < 30 else "rectifying")

@@ -79,9 +79,11 @@ class Ctx:
     def _load_units(self, conn: Connection) -> None:
         rows = conn.execute(select(Unit.id, Unit.short_name, Unit.kind, Unit.district_id)).all()
         self.unit_short = np.full(max(r.id for r in rows) + 1, None, dtype=object)
+        self.unit_kind = np.full(max(r.id for r in rows) + 1, None, dtype=object)
         by_short, local = {}, {}
         for r in rows:
             self.unit_short[r.id] = r.short_name
+            self.unit_kind[r.id] = r.kind
             by_short[r.short_name] = r.id
             local[(r.district_id, r.kind)] = r.id
         try:

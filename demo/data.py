@@ -7,7 +7,8 @@ the parts live beside it:
     demo_context   day numbers, the timeline's events, reference data and id counters (Ctx)
     demo_items     the vectorised item generator and the item table's columns
     demo_records   units, progress reports, transitions, extensions, notices, follow-ups
-    demo_cases     petitions and interviews, drawn one by one
+    demo_cases     petitions, drawn one by one
+    demo_interviews  interviews with their people, items, track and follow-up measures
     demo_referrals referrals with their steps, and a showcase of every state for the demo receivers
     demo_writer    bulk inserts: COPY on PostgreSQL, the raw sqlite3 cursor on SQLite
     demo_text      words and catalogues
@@ -27,8 +28,9 @@ from sqlalchemy import Connection, func, select, text, update
 from core.errors import LedgerError
 from db.engine import engine_for
 from db.models import Item, LedgerRevision
-from demo.cases import interviews, petitions
+from demo.cases import petitions
 from demo.context import E_ASSIGN, SHARE, Ctx
+from demo.interviews import interviews
 from demo.items import draw_items, item_columns
 from demo.records import (
     extension_columns,
@@ -46,6 +48,8 @@ LABELS = dict(inspection="inspections", item_unit="item units", progress_report=
               transition="transitions", extension="extensions",
               supervision_notice="supervision notices", stationed_follow_up="stationed follow-ups",
               petition="petitions", interview="interviews", interview_item="interview items",
+              interview_person="people interviewed", interview_follow_up="follow-up measures",
+              interview_event="interview events",
               referral="referrals", referral_item="referral items",
               referral_step="referral steps")
 
@@ -108,14 +112,16 @@ def _seed(conn: Connection, *, items: int, seed: int, as_of: date) -> Counter:
     for chunk_no, first in enumerate(range(0, items, CHUNK)):
         rng = np.random.default_rng([seed, chunk_no])
         frame = draw_items(rng, ctx, first, min(CHUNK, items - first))
-        for table, columns in chunk_tables(rng, ctx, frame):
+        for table, columns in chunk_tables(rng, ctx, frame, first=chunk_no == 0):
             writer.write(table, columns)
     writer.finish()
     return writer.counts
 
 
-def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict) -> Iterator[tuple[str, dict]]:
-    """(table, columns) for one chunk of drawn items, parents before children."""
+def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict, *,
+                 first: bool = False) -> Iterator[tuple[str, dict]]:
+    """(table, columns) for one chunk of drawn items, parents before children (`first`: the
+    first chunk, which also holds the interviews' showcase)."""
     f["id"] = ctx.take("item", f["n"])
     yield "item", item_columns(ctx, f)
     yield "item_unit", unit_columns(f)
@@ -126,9 +132,8 @@ def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict) -> Iterator[tuple[
     yield "stationed_follow_up", follow_up_columns(rng, ctx, f)
     words = random.Random(int(rng.integers(1 << 62)))   # for the few side records
     yield "petition", _columns(petitions(words, ctx, f))
-    interview_rows, links = interviews(words, ctx, f)
-    yield "interview", _columns(interview_rows)
-    yield "interview_item", _columns(links)
+    for table, rows in interviews(words, ctx, f, first=first).items():
+        yield table, _columns(rows)
     chosen = np.nonzero(f["kept"][:, E_ASSIGN] & (rng.random(f["n"]) < SHARE["referral"]))[0]
     yield from referral_tables(words, ctx, f, chosen)
 

@@ -183,10 +183,26 @@ EXTENSION_REASONS = ("工程量大，确需延长整改时限", "受汛期影响
                      "资金分批下达，需调整时序")
 ACCEPTANCE = "经现场核查，整改措施落实到位，达到整改目标，同意销号"
 NOTICE_REQUIREMENTS = "限期完成整改，每月报送进展，逾期将提请约谈问责"
-INTERVIEW_CIRCUMSTANCES = ("整改任务推进缓慢，多项问题逾期未完成", "问题反弹，群众反映强烈",
-                           "环境质量改善目标未完成", "整改弄虚作假、表面整改")
-INTERVIEW_PEOPLE = ("分管负责同志及生态环境、住房城乡建设等部门主要负责人",
-                    "主要负责同志及有关部门负责人", "有关乡镇（街道）和部门负责人")
+# 约谈: (core.domain.InterviewCircumstance code, 情形说明)
+INTERVIEW_CIRCUMSTANCES = (("major_overdue", "整改任务推进缓慢，多项重大问题逾期未完成"),
+                           ("public_outcry", "问题反弹，群众反映强烈"),
+                           ("targets_missed", "环境质量改善目标未完成"),
+                           ("falsification", "整改弄虚作假、表面整改"),
+                           ("poor_rectification", "整改措施不力，进展严重滞后"),
+                           ("major_incident", "发生突发环境事件，暴露出监管漏洞"))
+INTERVIEW_PLACES = ("市生态环境局第一会议室", "市督察办会议室", "视频会议（市—区县两级）")
+INTERVIEW_POSITIONS = {   # by the interviewee's unit kind
+    "district": ("分管生态环境工作的副区（县）长", "区（县）政府办公室主任", "区（县）生态环境局局长"),
+    "district_dept": ("局长", "分管副局长"),
+    "municipal": ("分管副局长", "相关处室处长"),
+    "soe": ("分管安全环保工作的副总经理", "安全环保部部长"),
+}
+FOLLOW_UP_NOTES = {
+    "exposure": "在重庆日报和市生态环境局网站公开曝光整改不力问题",
+    "inspection": "列入下一轮市级生态环境保护专项督察重点",
+    "accountability": "移交市纪委监委对相关责任人追责问责",
+    "restriction": "暂停审批该区域新增重点污染物排放的建设项目",
+}
 
 REFERRALS: dict[R, tuple[str, str]] = {  # cause, legal basis
     R.POLICE: ("涉嫌污染环境罪", "《行政执法机关移送涉嫌犯罪案件的规定》；环环监〔2017〕17号"),

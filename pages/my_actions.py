@@ -1,5 +1,5 @@
 """我的待办: what the signed-in coordinator or unit must act on, soonest first; a row opens the item
-(or the referral)."""
+(or the referral, or the interview)."""
 
 from datetime import date
 
@@ -11,6 +11,7 @@ from core.ledger.action_queue import ActionRow, ActionSection, needs_my_action
 from core.reference_data import scope_label
 from ui.common import current_actor, data_as_of, db, label, t
 from ui.forms import joined
+from ui.interview_views import open_interview
 from ui.item_views import open_item
 from ui.referral_links import open_referral
 from ui.text import plain
@@ -48,14 +49,20 @@ def section_table(section: ActionSection) -> None:
     })
     if section.key in NO_COUNTDOWN:
         frame = frame.drop(columns=t("my_actions.col.when"))
-    linkable = all(r.item_id is not None or r.entity == "referral" for r in section.rows)
+    linkable = all(r.item_id is not None or r.entity in ("referral", "interview")
+                   for r in section.rows)
     shown = st.dataframe(frame, hide_index=True, key=f"queue_{section.key}",
                          on_select="rerun" if linkable else "ignore", selection_mode="single-row",
                          column_config={t("my_actions.col.summary"): st.column_config.TextColumn(
                              width="large")})
     if linkable and shown.selection.rows:
         row = section.rows[shown.selection.rows[0]]
-        open_referral(row.id) if row.entity == "referral" else open_item(row.item_id)
+        if row.entity == "referral":
+            open_referral(row.id)
+        elif row.entity == "interview":
+            open_interview(row.id)
+        else:
+            open_item(row.item_id)
     if not linkable:
         st.caption(t("my_actions.no_link"))
     if section.total > len(section.rows):

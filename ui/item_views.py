@@ -209,13 +209,16 @@ def _loader(actor: Actor, attachment_id: int) -> Callable[[], bytes]:
     return load
 
 
-def download_button(actor: Actor, info: AttachmentInfo, key: str) -> None:
+def download_button(actor: Actor, info: AttachmentInfo, key: str,
+                    loader: Callable[[], bytes] | None = None) -> None:
     """The file as a download (read only when clicked); a file gone from the store is said so
-    here, since a click could not tell (its content is checked against the hash on the click)."""
+    here, since a click could not tell (its content is checked against the hash on the click).
+    `loader` reads it for a record other than an item (which checks its own read permission)."""
     if not evidence_store().path_for(info.sha256).is_file():
         st.caption(f":material/broken_image: {t('err.evidence_missing', name=plain(info.filename))}")
         return
-    st.download_button(f"{info.filename}（{size_text(info.size_bytes)}）", data=_loader(actor, info.id),
+    st.download_button(f"{info.filename}（{size_text(info.size_bytes)}）",
+                       data=loader or _loader(actor, info.id),
                        file_name=info.filename, mime=info.content_type, key=key,
                        icon=":material/attach_file:", type="tertiary", on_click="ignore",
                        help=t("evidence.download_help", name=info.filename,
@@ -265,10 +268,19 @@ def linked_records(detail: ItemDetail) -> None:
     cols = [t(f"links.col.{c}") for c in ("code", "date", "unit", "kind", "due", "status")]
     if detail.interviews:
         st.markdown(f"##### {t('links.interviews')}")
-        st.dataframe(pd.DataFrame([(i.code, i.held_on, i.interviewee, "", i.plan_due_on,
-                                    t(f"status.interview.{i.status.value}"))
-                                   for i in detail.interviews], columns=cols).drop(columns=cols[3]),
-                     hide_index=True, key="item_interviews")
+        due = [t("interviews.due_provisional", day=i.plan_due_on.isoformat()) if i.plan_due_uncovered
+               else i.plan_due_on.isoformat() for i in detail.interviews]
+        picked = st.dataframe(pd.DataFrame([(i.code, i.held_on, i.interviewee, "", d,
+                                             t(f"status.interview.{i.status.value}"))
+                                            for i, d in zip(detail.interviews, due, strict=True)],
+                                           columns=cols).drop(columns=cols[3]),
+                              hide_index=True, key="item_interviews", on_select="rerun",
+                              selection_mode="single-row")
+        st.caption(t("links.open_interview"))
+        if picked.selection.rows:   # as ui.interview_views.open_interview (which imports this module)
+            interview_id = detail.interviews[picked.selection.rows[0]].id
+            forget_version("interview", interview_id)
+            st.switch_page("pages/interviews.py", query_params={"id": str(interview_id)})
     if detail.referrals:
         st.markdown(f"##### {t('links.referrals')}")
         late = t("referrals.col.feedback")    # feedback overdue stands out here too

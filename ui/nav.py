@@ -44,10 +44,14 @@ PAGES: tuple[PageSpec, ...] = (
              url_path="big-screen"),
     PageSpec("pages/district_map.py", "nav.district_map", ":material/map:",
              frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.ledger"),
+    PageSpec("pages/interviews.py", "nav.interviews", ":material/record_voice_over:", ALL_ROLES,
+             "nav.group.ledger", url_path="interviews"),
     PageSpec("pages/users.py", "nav.users", ":material/manage_accounts:", frozenset({Role.ADMIN}),
              "nav.group.admin"),
     PageSpec("pages/kiosk_tokens.py", "nav.kiosk_tokens", ":material/key:", frozenset({Role.ADMIN}),
              "nav.group.admin"),
+    PageSpec("pages/holidays.py", "nav.holidays", ":material/calendar_month:", frozenset({Role.ADMIN}),
+             "nav.group.admin", url_path="holidays"),
 )
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+# Bare addresses GitHub-flavoured Markdown links by itself: a backslash before ":", "." or "@"
+# (any ASCII punctuation may be escaped) leaves the text as typed but no longer an address.
+_AUTOLINKS = ((re.compile(r"(?i)\b(https?|ftp)://"), r"\1\\://"), (re.compile(r"(?i)\bwww\."), r"www\\."),
+              (re.compile(r"(\w)@(?=\w)"), r"\1\\@"))
 
 
 def plain(text: str | None) -> str:
@@ -16,6 +20,8 @@ def plain(text: str | None) -> str:
     if not text:
         return ""
     escaped = _MARKDOWN.sub(r"\\\1", text)
+    for pattern, replacement in _AUTOLINKS:                               # https\:// www\. a\@b
+        escaped = pattern.sub(replacement, escaped)
     escaped = re.sub(r"(?m)^(\s*)([-+])(\s)", r"\1\\\2\3", escaped)          # not a bullet
     escaped = re.sub(r"(?m)^(\s*)(\d+)([.)])(\s)", r"\1\2\\\3\4", escaped)  # not a numbered list
     return escaped.replace("\n", "  \n")

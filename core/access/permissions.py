@@ -53,6 +53,10 @@ RULES: dict[str, frozenset[Role]] = {
     # Referrals (core.referrals.access adds the side: only the receiving unit records its steps,
     # only a procuratorate in reach records 立案监督; a unit reads only its own referrals).
     "referral.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT, Role.VIEWER}),
+    # Interviews: everyone reads (a unit only its own, core.interviews.access); the interviewee
+    # unit reports its own steps (plan submitted, published, completion published).
+    "interview.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT, Role.VIEWER}),
+    "interview.report": frozenset({Role.ADMIN, Role.COORDINATOR, Role.UNIT}),
     "referral.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "referral.remind": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "referral.escalate": frozenset({Role.ADMIN, Role.COORDINATOR}),

@@ -39,6 +39,12 @@ def library_covers(year: int) -> bool:
     return True
 
 
+def library_span(first: int = 1990, last: int = 2100) -> tuple[int, int] | None:
+    """(first, last) year chinese_calendar covers within first..last (1.11.0: 2004, 2026); None if none."""
+    covered = [y for y in range(first, last + 1) if library_covers(y)]
+    return (covered[0], covered[-1]) if covered else None
+
+
 def is_workday(day: date, *, overrides: Mapping[date, bool] | None = None) -> bool:
     """True if `day` is a working day: an override wins, then chinese_calendar, then Monday–Friday."""
     day = _as_date(day)

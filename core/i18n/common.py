@@ -21,6 +21,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.item_form": ("新建任务", "New item"),
     "nav.import_ledger": ("导入台账", "Import ledger"),
     "nav.referrals": ("移送移交", "Referrals"),
+    "nav.interviews": ("约谈", "Interviews"),
+    "nav.holidays": ("节假日设置", "Holidays"),
     "col.status": ("状态", "State"),
     "col.level": ("来源层级", "Source level"),
     "col.district": ("区县", "District"),

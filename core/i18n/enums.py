@@ -33,4 +33,18 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
     d.Region: {"metro": ("主城都市区", "Metropolitan area"),
                "northeast": ("渝东北三峡库区城镇群", "Northeast (Three Gorges)"),
                "southeast": ("渝东南武陵山区城镇群", "Southeast (Wuling)")},
+    d.InterviewCircumstance: {
+        "major_overdue": ("重大问题未按期完成整改", "Major problems not rectified on time"),
+        "public_outcry": ("问题突出、群众反映强烈", "Serious problems, strong public complaints"),
+        "poor_rectification": ("整改不力", "Poor rectification"),
+        "falsification": ("弄虚作假、表面整改", "Falsified or superficial rectification"),
+        "major_incident": ("发生重大突发环境事件", "Major environmental emergency"),
+        "targets_missed": ("环境质量改善目标未完成", "Environmental quality targets missed"),
+        "other": ("其他情形", "Other")},
+    d.InterviewFollowUp: {"exposure": ("曝光", "Public exposure"), "inspection": ("督察", "Inspection"),
+                          "accountability": ("问责", "Accountability"),
+                          "restriction": ("区域限批", "Regional approval restriction")},
+    d.PlanState: {"awaiting": ("未到期", "Not yet due"), "provisional": ("期限暂定", "Provisional due date"),
+                  "late": ("逾期未报送", "Late"), "submitted": ("已按期报送", "Submitted on time"),
+                  "submitted_late": ("逾期报送", "Submitted late")},
 }

@@ -2,13 +2,13 @@
 
 A unit user: their items due within `due_soon_days` (core.ledger.rules.RuleSettings) or overdue, items
 returned to them (verification failed, objection during notice, or 反弹) with no progress report
-since, 长期坚持 items without a report this quarter, and referrals addressed to their unit still
-awaiting its feedback. A coordinator (and an admin): items awaiting verification, notices whose
-period has ended (ready to close), pending 延期 requests, referrals past their feedback date and
-interviews whose rectification plan is overdue. Leaders and viewers have no queue.
-Referral states and "feedback overdue" are core.referrals' (a unit's referrals: what it still has to
-record as the receiver, core.referrals.access.receiver_todo; a coordinator's: feedback overdue,
-and referrals returned for missing materials).
+since, 长期坚持 items without a report this quarter, referrals addressed to their unit still
+awaiting its feedback, and their unit's interviews whose rectification plan is still awaited.
+A coordinator (and an admin): items awaiting verification, notices whose period has ended (ready
+to close), pending 延期 requests, referrals past their feedback date or returned for missing
+materials, and interviews whose rectification plan is late (core.interviews.deadlines). Leaders
+and viewers have no queue. Referral states and "feedback overdue" are core.referrals' (a unit's
+referrals: what it still has to record as the receiver, core.referrals.access.receiver_todo).
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session, aliased
 
 from core.access.permissions import Actor, item_scope
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
+from core.interviews.access import interview_scope
+from core.interviews.deadlines import plan_late_condition
 from core.ledger.rules import RuleSettings, load_rule_settings
 from core.ledger.stats import overdue_condition
 from core.referrals.access import receiver_todo
 from core.referrals.states import AWAITING_FEEDBACK, feedback_overdue_condition
-from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition
+from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition, Unit
 
 WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)
 RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
@@ -158,6 +160,9 @@ def _unit_queue(session: Session, actor: Actor, rules: RuleSettings, today: date
     sections = _unit_item_sections(session, actor, rules, today, limit)
     sections.append(_referral_section(session, "referrals_awaiting", receiver_todo(session, actor),
                                       today, limit))
+    sections.append(_interview_section(session, "interview_plans_awaited",
+                                       and_(interview_scope(actor), Interview.plan_submitted_on.is_(None)),
+                                       today, limit))
     return sections
 
 
@@ -172,14 +177,15 @@ def _extension_section(session: Session, today: date, limit: int) -> ActionSecti
                                         _days(r[4], today), str(r[5]), r[6]), limit)
 
 
-def _interview_section(session: Session, today: date, limit: int) -> ActionSection:
-    stmt = select(Interview.id, Interview.code, Interview.circumstances, Interview.plan_due_on,
-                  Interview.status, Interview.version)
-    cond = and_(Interview.plan_due_on < today, Interview.plan_submitted_on.is_(None))
-    return _section(session, "interview_plans_overdue", stmt, cond,
-                    [Interview.plan_due_on, Interview.id],
-                    lambda r: ActionRow("interview", r[0], None, r[1], r[2], r[3],
-                                        _days(r[3], today), str(r[4]), r[5]), limit)
+def _interview_section(session: Session, key: str, cond, today: date, limit: int) -> ActionSection:
+    """Interviews (a row opens the interview's page): summary = the interviewee and the details."""
+    stmt = (select(Interview.id, Interview.code, Unit.short_name, Interview.details,
+                   Interview.plan_due_on, Interview.status, Interview.version)
+            .join(Unit, Unit.id == Interview.interviewee_unit_id))
+    return _section(session, key, stmt, cond, [Interview.plan_due_on, Interview.id],
+                    lambda r: ActionRow("interview", r[0], None, r[1],
+                                        f"{r[2]}：{r[3]}" if r[3] else r[2], r[4],
+                                        _days(r[4], today), str(r[5]), r[6]), limit)
 
 
 def _coordinator_queue(session: Session, today: date, limit: int) -> list[ActionSection]:
@@ -194,7 +200,8 @@ def _coordinator_queue(session: Session, today: date, limit: int) -> list[Action
                           limit),
         _referral_section(session, "referrals_returned", Referral.status == ReferralStatus.RETURNED,
                           today, limit),
-        _interview_section(session, today, limit),
+        _interview_section(session, "interview_plans_overdue", plan_late_condition(today), today,
+                           limit),
     ]
 
 

@@ -7,7 +7,8 @@ Rules (docs/domain.md), on items not closed (已销号) and not in draft:
 - bounced: verification failed `bounce_threshold` times or more;
 - old: open more than `old_after_days` since assignment;
 - extended: extended (延期) `extension_threshold` times or more;
-- interview: linked to an interview whose plan deadline has passed.
+- interview: linked to an interview whose rectification plan is late (core.interviews.deadlines:
+  not submitted, final due date passed).
 Thresholds come from the `setting` table (defaults in db/rules_defaults.py).
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain import Status
+from core.interviews.deadlines import plan_late_condition
 from core.ledger.stats import overdue_condition
 from db.models import Interview, InterviewItem, Item, Setting
 from db.rules_defaults import RULE_SETTINGS
@@ -67,7 +69,7 @@ def reason_conditions(rules: RuleSettings, today: date) -> dict[Reason, ColumnEl
     last_report = func.coalesce(Item.latest_progress_on, Item.assigned_on)
     interview_late = exists().where(InterviewItem.item_id == Item.id,
                                     InterviewItem.interview_id == Interview.id,
-                                    Interview.plan_due_on < today)
+                                    plan_late_condition(today))
     return {
         Reason.OVERDUE: overdue_condition(today),
         Reason.STALE: and_(Item.status.in_((Status.ASSIGNED, Status.IN_PROGRESS)),

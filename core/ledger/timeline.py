@@ -182,7 +182,7 @@ def _links(session: Session, item_id: int) -> list[TimelineEntry]:
         .join(Unit, Unit.id == Referral.to_unit_id)
         .where(ReferralItem.item_id == item_id, Referral.sent_on.is_not(None)))
     return [TimelineEntry(_day(i.held_on), "interview", None, unit, "timeline.interview",
-                          {"unit": unit}, detail=i.circumstances, ref_id=i.id)
+                          {"unit": unit}, detail=i.details, ref_id=i.id)
             for i, unit in interviews] + [
         TimelineEntry(_day(r.sent_on), "referral", None, unit, "timeline.referral",
                       {"unit": unit, "code": r.code}, detail=r.cause, ref_id=r.id)
@@ -238,6 +238,7 @@ class InterviewRef:
     interviewee: str
     plan_due_on: date
     status: InterviewStatus
+    plan_due_uncovered: str | None = None   # set: the due date is provisional (core.interviews)
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,7 @@ def _linked(session: Session, item_id: int,
             today: date) -> tuple[list[InterviewRef], list[ReferralRef]]:
     interviews = session.execute(
         select(Interview.id, Interview.code, Interview.held_on, Unit.short_name,
-               Interview.plan_due_on, Interview.status)
+               Interview.plan_due_on, Interview.status, Interview.plan_due_uncovered)
         .join(InterviewItem, InterviewItem.interview_id == Interview.id)
         .join(Unit, Unit.id == Interview.interviewee_unit_id)
         .where(InterviewItem.item_id == item_id).order_by(Interview.held_on.desc()))

@@ -9,7 +9,6 @@ admin enters the year, when `recompute_feedback_dues` counts it again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.access import audit
 from core.access.permissions import Actor, require
-from core.calendar.holidays import load_overrides
+from core.calendar.holidays import DueChange, load_overrides
 from core.calendar.workdays import WorkdayResult, add_workdays
 from core.domain import ReferralKind
 from core.referrals.states import AWAITING_FEEDBACK, uncovered, uncovered_text
@@ -50,22 +49,13 @@ def count_due(session: Session, *, sent_on: date, workdays: int) -> WorkdayResul
     return add_workdays(sent_on, workdays, overrides=load_overrides(session, years=years))
 
 
-@dataclass(frozen=True)
-class DueChange:
-    """One referral whose due date `recompute_feedback_dues` counted again."""
-
-    referral_id: int
-    code: str
-    before: date | None
-    after: date
-    still_provisional: tuple[int, ...]   # years still uncovered (empty: the date is final now)
-
-
-def recompute_feedback_dues(session: Session, *, actor: Actor, years) -> list[DueChange]:
+def recompute_feedback_dues(session: Session, *, actor: Actor, years,
+                            overrides: dict[date, bool] | None = None) -> list[DueChange]:
     """Count again the provisional due dates of referrals still awaiting feedback whose count
-    walked through one of `years` (after an admin entered those years' holidays); each change is
-    audited and stepped. Admin or system only (raises PermissionDenied). Returns what changed,
-    including referrals whose date stayed but stopped being provisional."""
+    walked through one of `years` (after an admin entered those years' holidays; one of
+    core.calendar.holidays.RECOMPUTERS, which passes the `overrides` as they now are). Each change
+    is audited and stepped. Admin or system only (raises PermissionDenied). Returns what changed —
+    the date, or only whether it is provisional; a referral whose count is unchanged is left alone."""
     require(actor, "settings.manage")
     wanted = {int(y) for y in years}
     candidates = session.scalars(select(Referral).where(
@@ -74,13 +64,21 @@ def recompute_feedback_dues(session: Session, *, actor: Actor, years) -> list[Du
     changes = []
     for referral in candidates:
         if wanted & set(uncovered(referral.feedback_uncovered_years)):
-            changes.append(_recount(session, actor, referral))
+            change = _recount(session, actor, referral, overrides)
+            if change is not None:
+                changes.append(change)
     return changes
 
 
-def _recount(session: Session, actor: Actor, referral: Referral) -> DueChange:
+def _recount(session: Session, actor: Actor, referral: Referral,
+             overrides: dict[date, bool] | None) -> DueChange | None:
     n = referral.feedback_workdays or feedback_workdays(session)[ReferralKind(referral.kind)]
-    result = count_due(session, sent_on=referral.sent_on, workdays=n)
+    result = (count_due(session, sent_on=referral.sent_on, workdays=n) if overrides is None
+              else add_workdays(referral.sent_on, n, overrides=overrides))
+    if (result.due_on, uncovered_text(result.uncovered_years)) == (
+            referral.feedback_due_on, referral.feedback_uncovered_years):
+        return None
+    was_provisional = referral.feedback_uncovered_years is not None
     columns = ["feedback_due_on", "feedback_uncovered_years"]
     before, old_due = audit.snapshot(referral, columns), referral.feedback_due_on
     referral.feedback_due_on = result.due_on
@@ -95,4 +93,5 @@ def _recount(session: Session, actor: Actor, referral: Referral) -> DueChange:
     audit.record(session, actor=actor, action="referral.recompute_due", entity="referral",
                  entity_id=referral.id, before=before,
                  after={**audit.snapshot(referral, columns), "version": referral.version})
-    return DueChange(referral.id, referral.code, old_due, result.due_on, result.uncovered_years)
+    return DueChange("referral", referral.id, referral.code, old_due, result.due_on, was_provisional,
+                     bool(result.uncovered_years))

@@ -9,7 +9,8 @@ Definitions (docs/domain.md; "overdue" and 久拖不决 as in core.ledger.stats 
 - open referrals = sent and in the receiver's hands (core.referrals.states.OPEN: 已移送, 已签收,
   已受理, 已立案); feedback overdue and this year's accountability results come from
   core.referrals.accountability.screen_figures;
-- interview plans overdue = no plan submitted and the plan deadline (plan_due_on) has passed;
+- interview plans overdue = no plan submitted and the final plan deadline has passed
+  (core.interviews.deadlines.plan_late_condition; a provisional date is not called late);
 - "a week ago" = the ledger as it stood at the end of the day seven days before `today` (rebuilt
   from its own history by core.ledger.as_of), with the same rules applied on that day. A referral
   counts as open then if sent by then and either open now or last changed after then.
@@ -29,6 +30,7 @@ from core.access import audit
 from core.access.permissions import Actor
 from core.domain import Category, DistrictKind, Role, SourceLevel, Status
 from core.errors import PermissionDenied
+from core.interviews.deadlines import plan_late_condition
 from core.ledger import as_of
 from core.ledger.rules import (
     Reason,
@@ -299,8 +301,9 @@ def _referrals(session: Session, *, week_ago: date) -> Change:
 
 
 def _interviews(session: Session, *, today: date, week_ago: date) -> Change:
-    late_now = and_(Interview.plan_submitted_on.is_(None), Interview.plan_due_on < today)
+    late_now = plan_late_condition(today)
     late_then = and_(Interview.held_on <= week_ago, Interview.plan_due_on < week_ago,
+                     Interview.plan_due_uncovered.is_(None),
                      or_(Interview.plan_submitted_on.is_(None),
                          Interview.plan_submitted_on > week_ago))
     now, then = session.execute(select(_count(late_now), _count(late_then))).one()

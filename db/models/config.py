@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Integer,
     String,
     Text,
 )
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Versioned
 
-__all__ = ["Setting", "Holiday"]
+__all__ = ["Setting", "Holiday", "HolidayYear"]
 
 
 class Setting(Versioned, Base):
@@ -35,3 +36,13 @@ class Holiday(Base):
     is_workday: Mapped[bool] = mapped_column(Boolean)   # True: 调休 make-up workday; False: holiday
     name: Mapped[str | None] = mapped_column(String(40))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class HolidayYear(Versioned, Base):
+    """One year of entered holidays as a whole: its version is bumped by every change to any of
+    its days, so two admins editing the same year cannot overwrite each other unseen."""
+
+    __tablename__ = "holiday_year"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    source: Mapped[str | None] = mapped_column(String(200))   # the imported file, or a note

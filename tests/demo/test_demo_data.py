@@ -19,7 +19,9 @@ from core.calendar.workdays import add_workdays
 from core.domain import (
     Category,
     InspectionKind,
+    InterviewFollowUp,
     ItemType,
+    PlanState,
     ReferralKind,
     ReferralStatus,
     SourceLevel,
@@ -29,6 +31,7 @@ from core.domain import (
     UnitRole,
 )
 from core.errors import LedgerError
+from core.interviews.deadlines import plan_state_column, stored_years
 from core.ledger.deadlines import parse_deadline
 from core.ledger.rules import Reason, RuleSettings, reason_conditions
 from core.referrals.states import feedback_overdue_condition
@@ -37,8 +40,11 @@ from db.models import (
     Base,
     District,
     Extension,
+    FollowUpMeasure,
     Inspection,
     Interview,
+    InterviewEvent,
+    InterviewPerson,
     Item,
     ItemUnit,
     LedgerRevision,
@@ -77,7 +83,8 @@ def fresh_url(request, database_url, tmp_path):
 
 SEEDED_TABLES = ("inspection", "item", "item_unit", "progress_report", "transition", "extension",
                  "supervision_notice", "stationed_follow_up", "petition", "interview",
-                 "interview_item", "referral", "referral_item", "referral_step")
+                 "interview_item", "interview_person", "interview_follow_up", "interview_event",
+                 "referral", "referral_item", "referral_step")
 
 
 def ledger_digest(url: str) -> str:
@@ -325,7 +332,6 @@ def test_demo_receivers_have_work_and_overdue_feedback_stands_out(seeded):
         assert late >= 1, name
 
 
-
 def test_a_referral_counts_in_its_items_district(seeded):
     items = defaultdict(list)
     for rid, district in seeded.execute(select(ReferralItem.referral_id, Item.district_id)
@@ -337,3 +343,42 @@ def test_a_referral_counts_in_its_items_district(seeded):
         known = [d for d in districts if d is not None]
         expected = min(known, key=lambda d: (-known.count(d), d)) if known else None
         assert referrals[rid] == expected, rid
+
+
+# --- interviews -------------------------------------------------------------------------------
+
+def test_interview_plans_are_due_in_working_days_not_calendar_days(seeded):
+    rows = seeded.execute(select(Interview.held_on, Interview.plan_workdays, Interview.plan_due_on,
+                                 Interview.plan_due_uncovered)).all()
+    assert rows
+    for held, workdays, due, uncovered in rows:   # a few dozen interviews
+        counted = add_workdays(held, workdays)
+        assert (due, uncovered) == (counted.due_on, stored_years(counted.uncovered_years)), held
+
+
+@pytest.fixture
+def year_end(database_url) -> Session:
+    """A demo ledger as of 2 December 2026: 15 working days no longer fit in the year."""
+    seed_demo(database_url, items=1500, seed=5, as_of=date(2026, 12, 2))
+    with Session(engine_for(database_url)) as session:
+        yield session
+
+
+def test_interviews_show_every_plan_state_and_every_measure(year_end):
+    today = date(2026, 12, 2)
+    states = set(year_end.scalars(select(plan_state_column(today)).select_from(Interview)))
+    assert states == {s.value for s in PlanState}
+    [(code, workdays, due, years)] = year_end.execute(
+        select(Interview.code, Interview.plan_workdays, Interview.plan_due_on, Interview.plan_due_uncovered)
+        .where(Interview.plan_due_uncovered.is_not(None))).all()
+    assert due.year == 2027 and years == "2027" and workdays in (15, 20, 25, 30)
+    assert distinct(year_end, FollowUpMeasure.kind) == {k.value for k in InterviewFollowUp}
+    restricted = year_end.scalars(select(FollowUpMeasure.district_id)
+                                  .where(FollowUpMeasure.kind == "restriction")).all()
+    assert restricted and all(restricted)
+    first = year_end.execute(select(InterviewEvent.interview_id, func.min(InterviewEvent.id))
+                             .group_by(InterviewEvent.interview_id)).all()
+    kinds = dict(year_end.execute(select(InterviewEvent.id, InterviewEvent.kind)).all())
+    assert {kinds[i] for _, i in first} == {"recorded"}
+    assert year_end.scalar(select(func.count(func.distinct(InterviewPerson.interview_id)))) == \
+        year_end.scalar(select(func.count()).select_from(Interview))

@@ -1,4 +1,4 @@
-"""Working days (core.calendar.workdays) and the admin holiday table (core.calendar.holidays).
+"""Working days (core.calendar.workdays); the admin holiday table is tested in test_holidays.py.
 
 Expected dates in 2024–2026 were read off chinese_calendar 1.11.0's own data, e.g. 国庆 2025:
 Oct 1–8 off, Sun Sept 28 and Sat Oct 11 worked; 春节 2026: Feb 15–23 off, Sat Feb 14 and
@@ -13,9 +13,6 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from core.access.audit import entries_for
-from core.access.permissions import Actor
-from core.calendar.holidays import delete_holiday, load_overrides, set_holiday
 from core.calendar.workdays import (
     WorkdayResult,
     add_workdays,
@@ -23,12 +20,6 @@ from core.calendar.workdays import (
     is_workday,
     library_covers,
 )
-from core.domain import AuditOutcome, Role
-from core.errors import NotFound, PermissionDenied, ValidationFailed
-
-ADMIN = Actor(id=None, username="admin1", role=Role.ADMIN)
-COORDINATOR = Actor(id=None, username="coord1", role=Role.COORDINATOR)
-UNIT = Actor(id=None, username="unit1", role=Role.UNIT)
 
 # A plausible 2027 arrangement an admin might enter (the real one is not published yet).
 OVERRIDES_2027 = {date(2027, 1, 1): False, date(2027, 1, 4): False, date(2027, 1, 9): True}
@@ -212,124 +203,3 @@ def test_interview_plan_due_into_2027_is_flagged_and_then_covered_by_overrides()
 
 def test_interview_plan_due_with_another_count():
     assert interview_plan_due(date(2025, 9, 26), workdays=1).due_on == date(2025, 9, 28)
-
-
-# --- the holiday table -----------------------------------------------------------------------
-
-def test_set_and_load_overrides_round_trip(session):
-    set_holiday(session, actor=ADMIN, day=date(2027, 1, 1), is_workday=False, name="元旦")
-    set_holiday(session, actor=ADMIN, day=date(2027, 2, 20), is_workday=True, name="春节调休")
-    set_holiday(session, actor=ADMIN, day=date(2028, 1, 1), is_workday=False, name="元旦")
-    session.commit()
-    assert load_overrides(session) == {date(2027, 1, 1): False, date(2027, 2, 20): True,
-                                       date(2028, 1, 1): False}
-    assert load_overrides(session, years=[2027]) == {date(2027, 1, 1): False,
-                                                     date(2027, 2, 20): True}
-    assert load_overrides(session, years=iter([2028, 2028])) == {date(2028, 1, 1): False}
-    assert load_overrides(session, years=[]) == {}
-    assert load_overrides(session, years=[2026]) == {}
-
-
-def test_year_filter_includes_both_ends_of_the_year(session):
-    for day in (date(2026, 12, 31), date(2027, 1, 1), date(2027, 12, 31), date(2028, 1, 1)):
-        set_holiday(session, actor=ADMIN, day=day, is_workday=False, name=None)
-    session.commit()
-    assert set(load_overrides(session, years={2027})) == {date(2027, 1, 1), date(2027, 12, 31)}
-
-
-def test_loaded_overrides_drive_the_count(session):
-    for day, flag in OVERRIDES_2027.items():
-        set_holiday(session, actor=ADMIN, day=day, is_workday=flag, name=None)
-    session.commit()
-    overrides = load_overrides(session, years=[2026, 2027])
-    assert add_workdays(date(2026, 12, 25), 5, overrides=overrides) == \
-        WorkdayResult(due_on=date(2027, 1, 5), uncovered_years=())
-
-
-def test_set_holiday_upserts_and_audits_before_and_after(session):
-    day = date(2027, 10, 8)
-    set_holiday(session, actor=ADMIN, day=day, is_workday=False, name="国庆")
-    set_holiday(session, actor=ADMIN, day=day, is_workday=True, name="  国庆调休 ")
-    session.commit()
-    assert load_overrides(session) == {day: True}
-    created, changed = entries_for(session, "holiday", day.isoformat())
-    assert (created.action, created.outcome, created.actor_name) == \
-        ("holiday.set", AuditOutcome.OK, "admin1")
-    assert created.before is None
-    assert created.after == {"day": "2027-10-08", "is_workday": False, "name": "国庆"}
-    assert changed.before == created.after
-    assert changed.after == {"day": "2027-10-08", "is_workday": True, "name": "国庆调休"}
-
-
-def test_set_holiday_unchanged_writes_no_audit_row(session):
-    day = date(2027, 5, 1)
-    set_holiday(session, actor=ADMIN, day=day, is_workday=False, name="劳动节")
-    set_holiday(session, actor=ADMIN, day=day, is_workday=False, name="劳动节")
-    session.commit()
-    assert len(entries_for(session, "holiday", day.isoformat())) == 1
-
-
-def test_delete_holiday_removes_the_row_and_audits(session):
-    day = date(2027, 1, 1)
-    set_holiday(session, actor=ADMIN, day=day, is_workday=False, name="元旦")
-    delete_holiday(session, actor=ADMIN, day=day)
-    session.commit()
-    assert load_overrides(session) == {}
-    deleted = entries_for(session, "holiday", day.isoformat())[-1]
-    assert deleted.action == "holiday.delete"
-    assert deleted.before == {"day": "2027-01-01", "is_workday": False, "name": "元旦"}
-    assert deleted.after is None
-
-
-def test_delete_missing_holiday_is_not_found(session):
-    with pytest.raises(NotFound, match="2027-01-01"):
-        delete_holiday(session, actor=ADMIN, day=date(2027, 1, 1))
-
-
-@pytest.mark.parametrize("actor", [COORDINATOR, UNIT])
-def test_non_admin_is_refused_and_the_refusal_is_audited(session, actor):
-    day = date(2027, 1, 1)
-    with pytest.raises(PermissionDenied):
-        set_holiday(session, actor=actor, day=day, is_workday=False, name="元旦")
-    session.rollback()   # the caller's rollback must not erase the refusal
-    assert load_overrides(session) == {}
-    (refusal,) = entries_for(session, "holiday", day.isoformat())
-    assert (refusal.action, refusal.outcome, refusal.actor_name) == \
-        ("holiday.set", AuditOutcome.REFUSED_PERMISSION, actor.username)
-
-
-def test_non_admin_may_not_delete(session):
-    day = date(2027, 1, 1)
-    set_holiday(session, actor=ADMIN, day=day, is_workday=False, name="元旦")
-    session.commit()
-    with pytest.raises(PermissionDenied):
-        delete_holiday(session, actor=COORDINATOR, day=day)
-    session.rollback()
-    assert load_overrides(session) == {day: False}
-    assert entries_for(session, "holiday", day.isoformat())[-1].outcome == \
-        AuditOutcome.REFUSED_PERMISSION
-
-
-@pytest.mark.parametrize(("kwargs", "column"), [
-    ({"is_workday": "否", "name": "元旦"}, "是否上班"),
-    ({"is_workday": 0, "name": "元旦"}, "是否上班"),
-    ({"is_workday": False, "name": "节" * 41}, "名称"),
-    ({"is_workday": False, "name": 2027}, "名称"),
-])
-def test_set_holiday_rejects_bad_values(session, kwargs, column):
-    with pytest.raises(ValidationFailed) as raised:
-        set_holiday(session, actor=ADMIN, day=date(2027, 1, 1), **kwargs)
-    assert [p.column for p in raised.value.problems] == [column]
-    assert load_overrides(session) == {}
-
-
-def test_set_holiday_rejects_a_non_date(session):
-    with pytest.raises(ValidationFailed):
-        set_holiday(session, actor=ADMIN, day="2027-01-01", is_workday=False, name=None)
-
-
-def test_set_holiday_name_of_forty_characters_fits(session):
-    set_holiday(session, actor=ADMIN, day=date(2027, 1, 1), is_workday=False, name="节" * 40)
-    session.commit()
-    assert load_overrides(session) == {date(2027, 1, 1): False}
-

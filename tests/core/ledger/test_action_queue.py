@@ -60,10 +60,23 @@ def test_unit_queue(session):
     referral(session, wanzhou, code="YS-MINE", feedback_due_on=TODAY + timedelta(days=2))
     referral(session, wanzhou, code="YS-MINE-DONE", status=ReferralStatus.CONCLUDED)
     referral(session, unit_id(session, "万州区公安局"), code="YS-POLICE")
+    session.add_all([
+        Interview(code="YT-MINE", details="整改不力", interviewee_unit_id=wanzhou,
+                  held_on=TODAY - timedelta(days=3), plan_due_on=TODAY + timedelta(days=18)),
+        Interview(code="YT-MINE-IN", details="整改不力", interviewee_unit_id=wanzhou,
+                  held_on=TODAY - timedelta(days=9), plan_due_on=TODAY + timedelta(days=12),
+                  plan_submitted_on=TODAY, status=InterviewStatus.PLAN_SUBMITTED),
+        Interview(code="YT-FULING", details="整改不力", interviewee_unit_id=fuling["lead_unit_id"],
+                  held_on=TODAY - timedelta(days=3), plan_due_on=TODAY + timedelta(days=18))])
+    session.flush()
 
     queue = needs_my_action(session, actor=unit, today=TODAY, rules=RULES)
     assert [s.key for s in queue.sections] == ["queue.due_soon", "queue.overdue", "queue.returned",
-                                               "queue.quarterly_review", "queue.referrals_awaiting"]
+                                               "queue.quarterly_review", "queue.referrals_awaiting",
+                                               "queue.interview_plans_awaited"]
+    [awaited] = queue.section("interview_plans_awaited").rows
+    assert (awaited.entity, awaited.code, awaited.summary, awaited.days) == (
+        "interview", "YT-MINE", "万州区政府：整改不力", 18)
     assert codes(queue, "due_soon") == ["TODAY", "SOON"]
     assert codes(queue, "overdue") == ["LATE"]
     assert sorted(codes(queue, "returned")) == ["BOUNCED", "REOPENED"]
@@ -74,7 +87,7 @@ def test_unit_queue(session):
         "item", soon.id, 3, soon.version, "in_progress")
     assert queue.section("overdue").rows[0].days == -5
     assert queue.section("referrals_awaiting").rows[0].days == 2
-    assert queue.total == 2 + 1 + 2 + 1 + 1
+    assert queue.total == 2 + 1 + 2 + 1 + 1 + 1
 
 
 def test_due_soon_follows_the_rule_setting(session):
@@ -102,12 +115,12 @@ def test_coordinator_queue(session):
              status=ReferralStatus.CONCLUDED)
     referral(session, wanzhou, code="YS-NOT-YET", feedback_due_on=TODAY)
     session.add_all([
-        Interview(code="YT-LATE", circumstances="整改不力", interviewee_unit_id=wanzhou,
+        Interview(code="YT-LATE", details="整改不力", interviewee_unit_id=wanzhou,
                   held_on=date(2025, 10, 1), plan_due_on=date(2025, 10, 23)),
-        Interview(code="YT-PLAN-IN", circumstances="整改不力", interviewee_unit_id=wanzhou,
+        Interview(code="YT-PLAN-IN", details="整改不力", interviewee_unit_id=wanzhou,
                   held_on=date(2025, 10, 1), plan_due_on=date(2025, 10, 23),
                   plan_submitted_on=date(2025, 10, 20), status=InterviewStatus.PLAN_SUBMITTED),
-        Interview(code="YT-NOT-YET", circumstances="整改不力", interviewee_unit_id=wanzhou,
+        Interview(code="YT-NOT-YET", details="整改不力", interviewee_unit_id=wanzhou,
                   held_on=date(2025, 11, 1), plan_due_on=date(2025, 11, 21)),
     ])
     session.flush()

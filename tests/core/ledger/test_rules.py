@@ -51,7 +51,7 @@ def test_closed_and_ongoing_items_are_never_long_unresolved_by_deadline(session)
 
 def test_interview_item_open_after_plan_deadline(session):
     item = make_item(session, **FRESH)
-    interview = Interview(code="YT-1", circumstances="整改不力", held_on=TODAY - timedelta(days=40),
+    interview = Interview(code="YT-1", details="整改不力", held_on=TODAY - timedelta(days=40),
                           interviewee_unit_id=unit_id(session, "万州区人民政府"),
                           plan_due_on=TODAY - timedelta(days=19))
     session.add(interview)

@@ -29,7 +29,7 @@ def link_interview_and_referral(session, item, coordinator):
     session.add(SupervisionNotice(item_id=item.id, level=SupervisionLevel.KEY, doc_no="渝督〔2025〕3号",
                                   issued_on=date(2025, 3, 1), requirements="30日内报送整改情况",
                                   issued_by=coordinator.id, lifted_on=date(2025, 4, 1)))
-    interview = Interview(code="YT-2025-01", circumstances="整改不力", held_on=date(2025, 2, 10),
+    interview = Interview(code="YT-2025-01", details="整改不力", held_on=date(2025, 2, 10),
                           interviewee_unit_id=item.lead_unit_id, plan_due_on=date(2025, 3, 3))
     referral = Referral(code="YS-2025-01", kind=ReferralKind.POLICE, from_unit_id=item.lead_unit_id,
                         to_unit_id=police, cause="涉嫌污染环境罪", sent_on=date(2025, 2, 20),

@@ -94,11 +94,12 @@ def test_a_year_without_a_calendar_is_provisional_then_counted_again(session, on
     untouched = sent(session, date(2025, 9, 26))                           # not provisional
     versions = (referral.version, untouched.version)
     admin = make_actor(session, Role.ADMIN)
-    holidays.set_holiday(session, actor=admin, day=date(2027, 1, 1), is_workday=False, name="元旦")
-    session.flush()
-    changes = recompute_feedback_dues(session, actor=admin, years=[2027])
-    assert [(c.referral_id, c.before, c.after, c.still_provisional) for c in changes] == [
-        (referral.id, date(2027, 1, 1), date(2027, 1, 4), ())]
+    # entering a day of 2027 recomputes through core.calendar.holidays.RECOMPUTERS
+    write = holidays.set_holiday(session, actor=admin, day=date(2027, 1, 1), is_workday=False,
+                                 name="元旦", expected_version=0)
+    changes = [c for c in write.recomputed if c.entity == "referral"]
+    assert [(c.id, c.before, c.after, c.was_provisional, c.provisional) for c in changes] == [
+        (referral.id, date(2027, 1, 1), date(2027, 1, 4), True, False)]
     after = fresh(session, referral.id)
     assert (after.feedback_due_on, after.feedback_uncovered_years) == (date(2027, 1, 4), None)
     assert (after.version, fresh(session, untouched.id).version) == (versions[0] + 1, versions[1])
@@ -119,10 +120,11 @@ def test_recompute_leaves_answered_referrals_and_other_years_alone(session, only
     answered = do_move(session, "accept", receiver, answered)
     answered = do_move(session, "not_file", receiver, answered)
     waiting = sent(session, date(2026, 11, 20), kind="procuratorate")
-    assert recompute_feedback_dues(session, actor=SYSTEM, years=[2028]) == []
-    changes = recompute_feedback_dues(session, actor=SYSTEM, years=[2027])
-    assert [c.referral_id for c in changes] == [waiting.id]
-    assert [c.still_provisional for c in changes] == [(2027,)]   # no 2027 day entered yet
+    assert recompute_feedback_dues(session, actor=SYSTEM, years=[2027]) == []   # nothing entered yet
+    overrides = {date(2027, 1, 1): False}
+    assert recompute_feedback_dues(session, actor=SYSTEM, years=[2028], overrides=overrides) == []
+    changes = recompute_feedback_dues(session, actor=SYSTEM, years=[2027], overrides=overrides)
+    assert [(c.id, c.after, c.provisional) for c in changes] == [(waiting.id, date(2027, 1, 4), False)]
 
 
 def test_only_an_admin_recomputes(session):

@@ -48,7 +48,9 @@ def reasons_of(item, day: date, status, last_report, bounces, plan_dues) -> set[
         Reason.OLD: active and item.assigned_on is not None
         and item.assigned_on < day - timedelta(days=RULES.old_after_days),
         Reason.EXTENDED: active and item.extension_count >= RULES.extension_threshold,
-        Reason.INTERVIEW: active and any(due < day for due in plan_dues),
+        # a late plan: not submitted, final (not provisional) due date before `day`
+        Reason.INTERVIEW: active and any(submitted is None and not provisional and due < day
+                                         for due, submitted, provisional in plan_dues),
     }
     return {reason for reason, hit in found.items() if hit}
 
@@ -75,9 +77,11 @@ def independent(session) -> dict:
         moves[t.item_id].append(t)
     for r in session.scalars(select(ProgressReport)):
         reports[r.item_id].append(r.reported_on)
-    for item_id, due in session.execute(select(InterviewItem.item_id, Interview.plan_due_on)
-                                        .join(Interview, Interview.id == InterviewItem.interview_id)):
-        plans[item_id].append(due)
+    for item_id, due, submitted, uncovered in session.execute(
+            select(InterviewItem.item_id, Interview.plan_due_on, Interview.plan_submitted_on,
+                   Interview.plan_due_uncovered)
+            .join(Interview, Interview.id == InterviewItem.interview_id)):
+        plans[item_id].append((due, submitted, uncovered is not None))
     rows = []
     for i in items:
         now = reasons_of(i, TODAY, i.status, i.latest_progress_on, i.bounce_count, plans[i.id])
@@ -100,8 +104,10 @@ def _referrals(session) -> Change:
 
 def _interviews(session) -> Change:
     ivs = session.scalars(select(Interview)).all()
-    now = sum(1 for v in ivs if v.plan_submitted_on is None and v.plan_due_on < TODAY)
+    now = sum(1 for v in ivs if v.plan_submitted_on is None and v.plan_due_on < TODAY
+              and v.plan_due_uncovered is None)
     then = sum(1 for v in ivs if v.held_on <= WEEK_AGO and v.plan_due_on < WEEK_AGO
+               and v.plan_due_uncovered is None
                and (v.plan_submitted_on is None or v.plan_submitted_on > WEEK_AGO))
     return Change(now, then)
 
@@ -153,15 +159,16 @@ def _history(session, rng: random.Random, item: Item) -> None:
 
 def _side_records(session, rng: random.Random, items: list[Item]) -> None:
     office, police = unit_id(session, "重庆市生态环境局"), unit_id(session, "重庆市公安局")
-    for n, (held, due, submitted) in enumerate([
-            (date(2026, 5, 1), date(2026, 5, 25), None),                 # late then and now
-            (date(2026, 5, 20), date(2026, 6, 8), None),                 # late only now
-            (date(2026, 5, 1), date(2026, 5, 25), date(2026, 6, 5)),     # late then, in now
-            (date(2026, 5, 1), date(2026, 5, 25), date(2026, 5, 20)),    # in time
-            (date(2026, 6, 5), date(2026, 6, 9), None)]):                # held after then
-        iv = Interview(code=f"YT-{n}", circumstances="整改不力", interviewee_unit_id=office,
+    for n, (held, due, submitted, uncovered) in enumerate([
+            (date(2026, 5, 1), date(2026, 5, 25), None, None),               # late then and now
+            (date(2026, 5, 20), date(2026, 6, 8), None, None),               # late only now
+            (date(2026, 5, 1), date(2026, 5, 25), date(2026, 6, 5), None),   # late then, in now
+            (date(2026, 5, 1), date(2026, 5, 25), date(2026, 5, 20), None),  # in time
+            (date(2026, 5, 1), date(2026, 5, 25), None, "2027"),             # provisional: not late
+            (date(2026, 6, 5), date(2026, 6, 9), None, None)]):              # held after then
+        iv = Interview(code=f"YT-{n}", details="整改不力", interviewee_unit_id=office,
                        held_on=held, plan_due_on=due, plan_submitted_on=submitted,
-                       status=InterviewStatus.HELD)
+                       plan_due_uncovered=uncovered, status=InterviewStatus.HELD, plan_workdays=15)
         session.add(iv)
         session.flush()
         for item in rng.sample(items, 3):

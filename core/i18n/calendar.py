@@ -1,0 +1,121 @@
+"""Working days and the admin's holidays (节假日设置)."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "err.holiday_kind": ("类型须为“休”或“班”，收到“{value}”",
+                         "type must be 休 (day off) or 班 (make-up workday), got {value}"),
+    "err.makeup_on_workday": ("{day} 本来就是工作日，不能登记为调休上班日（请核对日期）",
+                              "{day} is a working day anyway: a make-up workday falls on a weekend "
+                              "or holiday (check the date)"),
+    "err.holiday_twice": ("{day} 重复（另见第 {row} 行）", "{day} appears twice (see also row {row})"),
+    "err.holiday_none": ("{day} 没有录入的节假日", "no holiday was entered for {day}"),
+    "err.stale_holidays": ("{year} 年的节假日在您打开后已被他人修改，未保存",
+                           "the {year} holidays changed since you opened them; nothing was saved"),
+    "err.holiday_file_empty": ("文件中没有日期", "the file holds no days"),
+    "err.holiday_column_missing": ("缺少此列（表头须有“日期”和“类型”）",
+                                   "column missing (the header needs 日期 and 类型)"),
+    "err.holiday_date": ("无法识别的日期“{value}”（可写 2027-10-01、2027/10/1、2027年10月1日）",
+                         "not a date: {value} (write 2027-10-01, 2027/10/1 or 2027年10月1日)"),
+    "err.holiday_span": ("日期区间“{value}”无效（结束不早于开始，最长 {n} 天）",
+                         "invalid span {value} (the end not before the start, at most {n} days)"),
+    "err.holiday_rows": ("文件超过 {n} 行", "the file has more than {n} rows"),
+    "holiday_file.file": ("文件", "File"),
+    "holiday_file.blank": ("（空）", "(blank)"),
+    "holidays.basis.official": ("{year} 年：按国家法定节假日安排（chinese-calendar 已收录）",
+                                "{year}: the official calendar (chinese-calendar has it)"),
+    "holidays.basis.official_entered": ("{year} 年：国家法定节假日安排，另有录入的更正",
+                                        "{year}: the official calendar, with entered corrections"),
+    "holidays.basis.entered": ("{year} 年：按录入的节假日（chinese-calendar 尚未收录）",
+                               "{year}: the entered days (chinese-calendar lacks the year)"),
+    "holidays.basis.none": ("{year} 年：无官方日历、也未录入，按周一至周五计算，相关期限为暂定",
+                            "{year}: neither official nor entered: Monday–Friday are counted and "
+                            "due dates through it are provisional"),
+    "holidays.cli.failed": ("导入失败，未作任何修改：共 {count} 处错误",
+                            "Import refused, nothing changed: {count} problems"),
+    "holidays.cli.would": ("{year} 年（试运行）：将新增 {added} 天、修改 {changed} 天、删除 {removed} 天，"
+                           "{unchanged} 天不变",
+                           "{year} (dry run): would add {added}, change {changed}, remove {removed}; "
+                           "{unchanged} unchanged"),
+    "holidays.cli.done": ("{year} 年：新增 {added} 天、修改 {changed} 天、删除 {removed} 天，"
+                          "{unchanged} 天不变（第 {version} 版）",
+                          "{year}: added {added}, changed {changed}, removed {removed}; {unchanged} "
+                          "unchanged (version {version})"),
+    "holidays.cli.recomputed": ("重新计算期限：{code} {before} → {after}{note}",
+                                "due date recomputed: {code} {before} → {after}{note}"),
+    "holidays.cli.still_provisional": ("（仍为暂定）", " (still provisional)"),
+    "holidays.cli.revision": ("第 {version} 版，{at} 由 {who} 录入 {source}",
+                              "version {version}, entered {at} by {who} {source}"),
+    "holidays.cli.count": ("共录入放假 {holidays} 天、调休上班 {workdays} 天",
+                           "{holidays} days off and {workdays} make-up workdays entered"),
+    # the holidays page
+    "holidays.title": ("节假日设置", "Holidays"),
+    "holidays.intro": ("工作日按国务院公布的法定节假日和调休安排计算。官方日历（chinese-calendar）收录 "
+                       "{first}–{last} 年；之后的年份须在此录入，未录入前按周一至周五计算，相关期限为暂定。",
+                       "Working days follow the State Council's holidays and make-up workdays. The "
+                       "official calendar (chinese-calendar) covers {first}–{last}; later years must "
+                       "be entered here, and until they are, Monday–Friday are counted and due dates "
+                       "through them are provisional."),
+    "holidays.intro_none": ("官方日历（chinese-calendar）未收录任何年份：请录入各年节假日。",
+                            "The official calendar covers no year: enter each year's holidays."),
+    "holidays.needed": ("{year} 年尚无节假日安排：{n} 个约谈的整改方案期限为暂定。请录入该年的节假日和调休。",
+                        "{year} has no holiday calendar: {n} interview plan due dates are provisional. "
+                        "Enter that year's holidays and make-up workdays."),
+    "holidays.basis_help": ("依据：官方日历 = chinese-calendar 已收录；录入 = 按本页录入的日期；"
+                            "官方日历 + 更正 = 录入的日期优先；无 = 按周一至周五计算（暂定）。",
+                            "Basis: official = chinese-calendar has it; entered = the days entered "
+                            "here; official + corrections = entered days win; none = Monday–Friday "
+                            "(provisional)."),
+    "holidays.basis_short.official": ("官方日历", "official"),
+    "holidays.basis_short.official_entered": ("官方日历 + 更正", "official + corrections"),
+    "holidays.basis_short.entered": ("录入", "entered"),
+    "holidays.basis_short.none": ("无（暂按周一至周五）", "none (Monday–Friday, provisional)"),
+    "holidays.col.year": ("年份", "Year"),
+    "holidays.col.basis": ("依据", "Basis"),
+    "holidays.col.official": ("官方日历", "Official calendar"),
+    "holidays.col.holidays": ("录入放假天数", "Days off entered"),
+    "holidays.col.workdays": ("录入调休上班天数", "Make-up workdays entered"),
+    "holidays.col.provisional": ("暂定期限的约谈", "Interviews with a provisional due date"),
+    "holidays.col.changed": ("最后录入", "Last entered"),
+    "holidays.col.added": ("新增", "Added"),
+    "holidays.col.changed_days": ("修改", "Changed"),
+    "holidays.col.removed": ("删除", "Removed"),
+    "holidays.col.unchanged": ("不变", "Unchanged"),
+    "holidays.col.day": ("日期", "Date"),
+    "holidays.col.weekday": ("星期", "Weekday"),
+    "holidays.col.kind": ("类型", "Type"),
+    "holidays.col.name": ("名称", "Name"),
+    "holidays.weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
+    "holidays.kind.off": ("休", "day off (休)"),
+    "holidays.kind.work": ("班", "make-up workday (班)"),
+    "holidays.import_title": ("导入一年的节假日安排", "Import a year's holidays"),
+    "holidays.template": ("下载模板（CSV）", "Download the template (CSV)"),
+    "holidays.template_file": ("节假日模板.csv", "holidays-template.csv"),
+    "holidays.upload": ("节假日文件（CSV 或 XLSX：日期、类型 休/班、名称）",
+                        "Holiday file (CSV or XLSX: 日期, 类型 休/班, 名称)"),
+    "holidays.upload_help": ("日期可写 2027-10-01、2027/10/1、2027年10月1日，或区间“2027年10月1日至7日”；"
+                             "文件中每个年份的录入将被整体替换",
+                             "Dates as 2027-10-01, 2027/10/1, 2027年10月1日 or a span 2027年10月1日至7日; "
+                             "each year in the file replaces that year's entered days"),
+    "holidays.refused": ("文件有 {count} 处错误，未导入任何内容：",
+                         "{count} problems; nothing was imported:"),
+    "holidays.rows": ("文件中的 {n} 天", "The file's {n} days"),
+    "holidays.import": ("导入并替换 {years} 年的录入", "Import, replacing what was entered for {years}"),
+    "holidays.imported": ("导入 {name}", "imported {name}"),
+    "holidays.set": ("录入 {day}", "entered {day}"),
+    "holidays.deleted": ("删除 {day}", "removed {day}"),
+    "holidays.done": ("已{what}：{years}", "Done, {what}: {years}"),
+    "holidays.done_year": ("{year} 年新增 {added} 天、修改 {changed} 天、删除 {removed} 天",
+                           "{year}: {added} added, {changed} changed, {removed} removed"),
+    "holidays.nothing_changed": ("没有变化", "nothing changed"),
+    "holidays.recomputed": ("约谈 {code} 的方案期限重新计算：{before} → {after}（已不再暂定）",
+                            "Interview {code}: plan due {before} → {after} (no longer provisional)"),
+    "holidays.recomputed_provisional": ("约谈 {code} 的方案期限重新计算：{before} → {after}（仍为暂定）",
+                                        "Interview {code}: plan due {before} → {after} (still provisional)"),
+    "holidays.year_title": ("逐日录入", "Day by day"),
+    "holidays.none_entered": ("{year} 年没有录入的日期", "Nothing entered for {year}"),
+    "holidays.changed_since": ("您打开本页后，{year} 年的录入已被他人修改；下表为最新内容。"
+                               "请核对后点“载入最新内容”再录入。",
+                               "Someone changed {year} since you opened this page; the table is "
+                               "current. Check it, then load the latest before entering more."),
+    "holidays.add": ("录入一天", "Enter a day"),
+    "holidays.delete": ("删除一天", "Remove a day"),
+}

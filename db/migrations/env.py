@@ -25,8 +25,22 @@ def run_migrations_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url") or default_url()
     with engine_for(url).connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table on SQLite (copy, DROP, rename). With foreign keys on, that
+            # DROP deletes every row pointing at the table through ON DELETE CASCADE (or fails on
+            # the others): a migration of `item` would empty the ledger's children. So keys are
+            # off while migrating (the pragma only takes effect outside a transaction) and every
+            # reference is checked afterwards.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         _run(conn)
         conn.commit()
+        if sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+            if broken:
+                raise RuntimeError(f"migration left rows pointing at nothing: {broken[:5]}")
 
 
 def _run(connection) -> None:

@@ -10,8 +10,7 @@ Revises: 0003
 """
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -48,29 +47,6 @@ def _columns() -> tuple[sa.Column, ...]:
     )
 
 
-# Rows that point at a referral. On SQLite, batch mode copies the referral table and drops the old
-# one; with foreign keys on, that DROP deletes them by their ON DELETE CASCADE. They are put back.
-CHILDREN = (("referral_item", "referral_id"), ("attachment", "referral_id"))
-
-
-@contextmanager
-def _children_kept() -> Iterator[None]:
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        yield
-        return
-    kept = {table: bind.execute(sa.text(f"SELECT * FROM {table} WHERE {column} IS NOT NULL"))
-            .mappings().all() for table, column in CHILDREN}
-    yield
-    for table, rows in kept.items():
-        for row in rows:
-            if bind.execute(sa.text(f"SELECT 1 FROM {table} WHERE "
-                                    + " AND ".join(f"{k} IS :{k}" for k in row)), dict(row)).first():
-                continue   # still there: foreign keys were off
-            bind.execute(sa.text(f"INSERT INTO {table} ({', '.join(row)}) "
-                                 f"VALUES ({', '.join(':' + k for k in row)})"), dict(row))
-
-
 def upgrade() -> None:
     op.create_table(
         "referral_step",
@@ -96,7 +72,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("referral_step") as batch:
         batch.create_index(batch.f("ix_referral_step_referral_id"), ["referral_id"], unique=False)
-    with _children_kept(), op.batch_alter_table("referral") as batch:
+    with op.batch_alter_table("referral") as batch:
         for column in _columns():
             batch.add_column(column)
         batch.create_foreign_key(batch.f("fk_referral_district_id_district"), "district",
@@ -140,7 +116,7 @@ def downgrade() -> None:
     for words, code in MEASURES.items():
         bind.execute(sa.text("UPDATE referral SET discipline_measure = :words "
                              "WHERE discipline_measure = :code"), {"code": code, "words": words})
-    with _children_kept(), op.batch_alter_table("referral") as batch:
+    with op.batch_alter_table("referral") as batch:
         batch.drop_index("ix_referral_status_due")
         batch.drop_index(batch.f("ix_referral_sent_on"))
         batch.drop_index(batch.f("ix_referral_from_unit_id"))

@@ -42,6 +42,8 @@ PAGES: tuple[PageSpec, ...] = (
              url_path="big-screen"),
     PageSpec("pages/district_map.py", "nav.district_map", ":material/map:",
              frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.ledger"),
+    PageSpec("pages/dispatch.py", "nav.dispatch", ":material/event_repeat:", ALL_ROLES,
+             "nav.group.ledger", url_path="dispatch"),
     PageSpec("pages/users.py", "nav.users", ":material/manage_accounts:", frozenset({Role.ADMIN}),
              "nav.group.admin"),
     PageSpec("pages/kiosk_tokens.py", "nav.kiosk_tokens", ":material/key:", frozenset({Role.ADMIN}),

@@ -20,6 +20,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.item": ("任务详情", "Item"),
     "nav.item_form": ("新建任务", "New item"),
     "nav.import_ledger": ("导入台账", "Import ledger"),
+    "nav.dispatch": ("季调度", "Quarterly dispatch"),
     "col.status": ("状态", "State"),
     "col.level": ("来源层级", "Source level"),
     "col.district": ("区县", "District"),

@@ -4,6 +4,7 @@ Python: two counts the (district, status) and (level, status) indexes answer alo
 items changed in the last week, and small queries on referrals and interviews.
 
 Definitions (docs/domain.md; "overdue" and 久拖不决 as in core.ledger.stats and core.ledger.rules):
+- 反弹 per district = items ever reopened after closing (core.dispatch.rebound);
 - completion rate = closed (已销号) ÷ all items; average days to close = mean(closed_on −
   assigned_on) over closed items that have both dates;
 - open referrals = sent (已移送/已受理/已立案) and not yet concluded, returned or not filed;
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from core.access import audit
 from core.access.permissions import Actor
+from core.dispatch.rebound import reopened_by_district
 from core.domain import Category, DistrictKind, ReferralStatus, Role, SourceLevel, Status
 from core.errors import PermissionDenied
 from core.ledger import as_of
@@ -85,6 +87,7 @@ class DistrictFigures:
     closed: int
     overdue: int
     long_unresolved: int
+    reopened: int = 0         # 反弹: items ever reopened after closing (core.dispatch.rebound)
 
     @property
     def open(self) -> int:
@@ -310,10 +313,11 @@ def _districts(session: Session, counts: dict, flags: dict
     """The 41 in official order, and 全市 (district_id None), from the per-district counts."""
     ref = session.execute(select(District.id, District.code, District.name, District.short_name,
                                  District.kind).order_by(District.sort_order)).all()
+    reopened = reopened_by_district(session)
 
     def figures(did, code, name, short, functional) -> DistrictFigures:
         return DistrictFigures(did, code, name, short, functional, *counts.get(did, (0, 0)),
-                               *flags.get(did, (0, 0)))
+                               *flags.get(did, (0, 0)), reopened=reopened.get(did, 0))
 
     districts = tuple(figures(did, code, name, short, kind == DistrictKind.FUNCTIONAL)
                       for did, code, name, short, kind in ref)

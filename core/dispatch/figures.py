@@ -1,0 +1,214 @@
+"""A round's figures, counted in SQL: per unit reported / not yet / late, and per unit, district
+and source level the items covered, reported, late, closed, overdue and long-unresolved.
+
+Definitions (docs/domain.md, 季调度):
+- an item is *reported* in a round once a progress report linked to the round exists; the first
+  such report dates it, by when it was entered (created_at), not by the date typed on it;
+- an item is *late* when its first report came after the report-by day, or when it has none and
+  the report-by day has passed (on `today`);
+- a unit is *late* if any of its items is late, else *reported* if all are reported, else *not
+  yet* (some still to report, with time left);
+- closed, overdue and long-unresolved are the ledger's own rules (core.ledger.stats,
+  core.ledger.rules) applied to the covered items on `today`.
+A closed round is read from its snapshot (core.dispatch.snapshot), not from here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.access.permissions import Actor
+from core.dispatch.rounds import Round
+from core.domain import Role, SourceLevel, Status
+from core.ledger.as_of import cutoff
+from core.ledger.rules import RuleSettings, long_unresolved_condition
+from core.ledger.stats import overdue_condition
+from db.models import DispatchItem, District, Item, ProgressReport, Unit
+
+
+class UnitState(StrEnum):
+    REPORTED = "reported"
+    NOT_YET = "not_yet"
+    LATE = "late"
+
+
+STATE_ORDER = (UnitState.LATE, UnitState.NOT_YET, UnitState.REPORTED)
+
+
+@dataclass(frozen=True)
+class Counts:
+    items: int = 0
+    reported: int = 0
+    late: int = 0
+    closed: int = 0
+    overdue: int = 0
+    long_unresolved: int = 0
+
+    @property
+    def not_yet(self) -> int:
+        """Items with no report in the round (yet)."""
+        return self.items - self.reported
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+def state_of(counts: Counts) -> UnitState:
+    """A unit's state from its counts (see the module docstring)."""
+    if counts.late:
+        return UnitState.LATE
+    return UnitState.REPORTED if counts.reported == counts.items else UnitState.NOT_YET
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    unit_id: int
+    name: str
+    items: int
+    reported: int
+    late: int
+    last_report_at: datetime | None   # None in a snapshot
+
+    @property
+    def not_yet(self) -> int:
+        return self.items - self.reported
+
+    @property
+    def state(self) -> UnitState:
+        return state_of(Counts(self.items, self.reported, self.late))
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    key: str               # unit id, district id ("" for 全市), level code; "" for the total
+    name: str | None       # unit or district name; None for a level (labelled by the page) or 全市
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    round_id: int
+    frozen: bool                 # True: the snapshot taken when the round closed
+    as_of: datetime              # when these figures hold (closing time, or now)
+    total: Counts
+    by_unit: tuple[FigureLine, ...]
+    by_district: tuple[FigureLine, ...]
+    by_level: tuple[FigureLine, ...]
+
+    def unit_statuses(self) -> list[UnitStatus]:
+        return sort_statuses([UnitStatus(int(line.key), line.name or "", line.counts.items,
+                                         line.counts.reported, line.counts.late, None)
+                              for line in self.by_unit])
+
+
+def sort_statuses(rows: list[UnitStatus]) -> list[UnitStatus]:
+    """Late units first, then those not yet done, then the reported; most outstanding first."""
+    return sorted(rows, key=lambda r: (STATE_ORDER.index(r.state), -r.not_yet, -r.items, r.name))
+
+
+# ------------------------------------------------------------------ SQL pieces
+
+def first_reports(round_id: int):
+    """Subquery (item_id, first_at): each reported item's first report in the round."""
+    return (select(ProgressReport.item_id, func.min(ProgressReport.created_at).label("first_at"))
+            .where(ProgressReport.dispatch_round_id == round_id)
+            .group_by(ProgressReport.item_id).subquery("first_report"))
+
+
+def late_condition(first_at, report_by: date, today: date):
+    """SQL: reported after the report-by day, or not reported once that day has passed."""
+    reported_late = first_at >= cutoff(report_by)
+    return or_(reported_late, first_at.is_(None)) if today > report_by else reported_late
+
+
+def _sum(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _unit_scope(actor: Actor):
+    return DispatchItem.unit_id == actor.unit_id if actor.role is Role.UNIT else None
+
+
+# ------------------------------------------------------------------ per unit
+
+def unit_status(session: Session, *, actor: Actor, rnd: Round, today: date) -> list[UnitStatus]:
+    """Per unit of an open round: items, reported, late, last report time — late units first
+    (a unit account: its own line only). `rnd` comes from core.dispatch.rounds.get_round, which
+    checked the actor may read it."""
+    first = first_reports(rnd.id)
+    stmt = (select(DispatchItem.unit_id, Unit.name, func.count(),
+                   _sum(first.c.first_at.is_not(None)),
+                   _sum(late_condition(first.c.first_at, rnd.report_by, today)),
+                   func.max(first.c.first_at))
+            .select_from(DispatchItem)
+            .outerjoin(first, first.c.item_id == DispatchItem.item_id)
+            .join(Unit, Unit.id == DispatchItem.unit_id)
+            .where(DispatchItem.round_id == rnd.id)
+            .group_by(DispatchItem.unit_id, Unit.name))
+    own = _unit_scope(actor)
+    if own is not None:
+        stmt = stmt.where(own)
+    return sort_statuses([UnitStatus(u, name, int(n), int(r), int(late), at)
+                          for u, name, n, r, late, at in session.execute(stmt)])
+
+
+# ------------------------------------------------------------------ per unit, district and level
+
+def live_figures(session: Session, *, actor: Actor, rnd: Round, today: date,
+                 rules: RuleSettings) -> RoundFigures:
+    """The round's figures computed now from the ledger, whether it is open or closed (a unit
+    account: its own items only). One grouped scan of the covered items."""
+    first = first_reports(rnd.id)
+    stmt = (select(DispatchItem.unit_id, Item.district_id, Item.source_level, func.count(),
+                   _sum(first.c.first_at.is_not(None)),
+                   _sum(late_condition(first.c.first_at, rnd.report_by, today)),
+                   _sum(Item.status == Status.CLOSED), _sum(overdue_condition(today)),
+                   _sum(long_unresolved_condition(rules, today)))
+            .select_from(DispatchItem)
+            .join(Item, Item.id == DispatchItem.item_id)
+            .outerjoin(first, first.c.item_id == DispatchItem.item_id)
+            .where(DispatchItem.round_id == rnd.id)
+            .group_by(DispatchItem.unit_id, Item.district_id, Item.source_level))
+    own = _unit_scope(actor)
+    if own is not None:
+        stmt = stmt.where(own)
+    groups = [(u, d, lv, Counts(*(int(v) for v in rest)))
+              for u, d, lv, *rest in session.execute(stmt)]
+    return assemble(session, rnd.id, False, datetime.now(), groups)
+
+
+def assemble(session: Session, round_id: int, frozen: bool, as_of: datetime,
+             groups: list[tuple[int, int | None, str, Counts]]) -> RoundFigures:
+    """RoundFigures from counts per (unit, district, level): units by name, districts in official
+    order (全市 last), levels in their order."""
+    units: dict[int, Counts] = defaultdict(Counts)
+    districts: dict[int | None, Counts] = defaultdict(Counts)
+    levels: dict[str, Counts] = defaultdict(Counts)
+    for unit_id, district_id, level, counts in groups:
+        units[unit_id] += counts
+        districts[district_id] += counts
+        levels[str(level)] += counts
+    return RoundFigures(round_id, frozen, as_of, sum(units.values(), Counts()),
+                        unit_lines(session, units), district_lines(session, districts),
+                        tuple(FigureLine(lv.value, None, levels[lv.value]) for lv in SourceLevel
+                              if lv.value in levels))
+
+
+def unit_lines(session: Session, counts: dict[int, Counts]) -> tuple[FigureLine, ...]:
+    names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(counts)))).all())
+    return tuple(sorted((FigureLine(str(u), names.get(u, str(u)), c) for u, c in counts.items()),
+                        key=lambda line: line.name or ""))
+
+
+def district_lines(session: Session, counts: dict[int | None, Counts]) -> tuple[FigureLine, ...]:
+    ref = session.execute(select(District.id, District.name).order_by(District.sort_order)).all()
+    lines = [FigureLine(str(d), name, counts[d]) for d, name in ref if d in counts]
+    if None in counts:
+        lines.append(FigureLine("", None, counts[None]))
+    return tuple(lines)

@@ -28,6 +28,7 @@ from db.engine import engine_for
 from db.models import Item, LedgerRevision
 from demo.cases import interviews, petitions, referrals
 from demo.context import E_ASSIGN, SHARE, Ctx
+from demo.dispatch import seed_rounds
 from demo.items import draw_items, item_columns
 from demo.records import (
     extension_columns,
@@ -44,7 +45,8 @@ LABELS = dict(inspection="inspections", item_unit="item units", progress_report=
               transition="transitions", extension="extensions",
               supervision_notice="supervision notices", stationed_follow_up="stationed follow-ups",
               petition="petitions", interview="interviews", interview_item="interview items",
-              referral="referrals", referral_item="referral items")
+              referral="referrals", referral_item="referral items",
+              quarterly_dispatch="dispatch rounds", dispatch_item="dispatched items")
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _seed(conn: Connection, *, items: int, seed: int, as_of: date) -> Counter:
         for table, columns in chunk_tables(rng, ctx, frame):
             writer.write(table, columns)
     writer.finish()
-    return writer.counts
+    return writer.counts + seed_rounds(conn, as_of=as_of, seed=seed)  # 季调度 (demo/dispatch.py)
 
 
 def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict) -> Iterator[tuple[str, dict]]:

@@ -39,18 +39,20 @@ def round_name(rnd: Round) -> str:
 
 
 def pick_round(rnds: list[Round]) -> Round:
-    """The round chosen in the selectbox; ?round=ID picks it first (a link from 我的待办)."""
+    """The round in the URL (?round=ID, e.g. a link from 我的待办), else the newest open one; the
+    selectbox writes the choice back to the URL. Its key follows the URL, so a followed link
+    always shows its round (no widget state to reconcile)."""
     by_id = {r.id: r for r in rnds}
-    asked = st.query_params.get(ROUND_PARAM)
-    # The URL wins only when it changed (a link was followed), not over the user's own choice.
-    if asked != st.session_state.get("dispatch_round_param") and asked and asked.isdigit() \
-            and int(asked) in by_id:
-        st.session_state["dispatch_round"] = int(asked)
-    if st.session_state.get("dispatch_round") not in by_id:
-        st.session_state["dispatch_round"] = next((r.id for r in rnds if r.is_open), rnds[0].id)
-    chosen = st.selectbox(t("dispatch.pick"), list(by_id), key="dispatch_round",
-                          format_func=lambda i: round_name(by_id[i]))
-    st.query_params[ROUND_PARAM] = st.session_state["dispatch_round_param"] = str(chosen)
+    asked = st.query_params.get(ROUND_PARAM, "")
+    shown = int(asked) if asked.isdigit() and int(asked) in by_id else \
+        next((r.id for r in rnds if r.is_open), rnds[0].id)
+    ids = list(by_id)
+    chosen = st.selectbox(t("dispatch.pick"), ids, index=ids.index(shown),
+                          key=f"dispatch_round_{shown}", format_func=lambda i: round_name(by_id[i]))
+    if str(chosen) != asked:
+        st.query_params[ROUND_PARAM] = str(chosen)
+        if chosen != shown:
+            st.rerun()
     return by_id[chosen]
 
 
@@ -127,7 +129,6 @@ def _open(actor: Actor, year: int, quarter: int, title: str, report_by, scope: R
         rnd = opened[0]
         flash(t("dispatch.opened", title=rnd.title, items=format_count(rnd.items, lang()),
                 units=format_count(rnd.units, lang())))
-        st.session_state["dispatch_round"] = rnd.id
         st.query_params[ROUND_PARAM] = str(rnd.id)
         st.rerun()
 

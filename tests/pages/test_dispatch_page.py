@@ -260,3 +260,18 @@ def test_the_office_sees_open_rounds_in_its_queue(app, session, ledger):
     at.run()                                               # lands on 我的待办
     assert "季调度：进行中的轮次尚有 2 项任务未报送" in [s.value for s in at.subheader]
     assert [p.label for p in at.page_link if "查看" in p.label] == [f"查看：{rnd.title}（2 项未报）"]
+
+
+def test_the_round_follows_the_link_and_the_choice(app, session, ledger):
+    people, _ = ledger
+    first = open_round(session, people[Role.COORDINATOR], title="第一轮")
+    second = open_round(session, people[Role.COORDINATOR], title="第二轮")
+    session.commit()
+    at = open_page(app, people[Role.COORDINATOR], PAGE)
+    assert at.subheader[0].value == "第二轮"                  # the newest open round first
+    at.query_params["round"] = str(first.id)
+    at.run()
+    picker = at.selectbox(key=f"dispatch_round_{first.id}")
+    assert at.subheader[0].value == "第一轮" and picker.value == first.id
+    picker.set_value(second.id).run()
+    assert at.subheader[0].value == "第二轮" and at.query_params["round"] == str(second.id)

@@ -249,7 +249,7 @@ def snapshot_tables(actor: Actor, rnd: Round) -> None:
                      key="dispatch_levels")
     with right:
         st.dataframe(figure_frame(figures.by_district, "col.district"), hide_index=True,
-                     key="dispatch_districts", height=320)
+                     key="dispatch_districts")
 
 
 def _levels(figures: RoundFigures) -> list[FigureLine]:

@@ -17,7 +17,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dispatch.header": ("{year}年第{quarter}季度 · 报送截止 {report_by}（{when}）· {opened} 开启 · "
                         "覆盖 {items} 项任务、{units} 个责任单位",
                         "{year} Q{quarter} · report by {report_by} ({when}) · opened {opened} · "
-                        "{items} items, {units} units"),
+                        "items: {items}, units: {units}"),
     "dispatch.due_in": ("还剩 {n} 天", "{n} days left"),
     "dispatch.due_today": ("今天截止", "due today"),
     "dispatch.due_passed": ("已过截止日 {n} 天", "{n} days past"),
@@ -30,12 +30,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dispatch.scope.codes_help": ("多个编号用逗号或空格分隔", "Separate several numbers by commas or spaces"),
     "dispatch.scope.preview": ("将覆盖 {items} 项在办任务，由 {units} 个责任单位报送（按开启时的承办单位，"
                                "无则牵头单位）。",
-                               "Covers {items} open items, reported by {units} units (each item's "
+                               "Covers open items: {items}, reported by units: {units} (each item's "
                                "holder when the round opens, else its lead unit)."),
     "dispatch.scope.none": ("所选范围内没有在办任务。", "No open item matches this choice."),
     "dispatch.open_button": ("开启调度", "Open the round"),
     "dispatch.opened": ("已开启「{title}」：{items} 项任务、{units} 个责任单位",
-                        "Opened “{title}”: {items} items, {units} units"),
+                        "Opened “{title}”: items: {items}, units: {units}"),
     # one round
     "dispatch.units": ("责任单位", "Units"),
     "dispatch.items_reported": ("已报送任务", "Items reported"),

@@ -114,11 +114,19 @@ def sort_statuses(rows: list[UnitStatus]) -> list[UnitStatus]:
 
 # ------------------------------------------------------------------ SQL pieces
 
-def first_reports(round_id: int):
-    """Subquery (item_id, first_at): each reported item's first report in the round."""
-    return (select(ProgressReport.item_id, func.min(ProgressReport.created_at).label("first_at"))
-            .where(ProgressReport.dispatch_round_id == round_id)
-            .group_by(ProgressReport.item_id).subquery("first_report"))
+def members(round_id: int, *where):
+    """Subquery (item_id, unit_id, first_at) of the round's items, first_at being when the item's
+    first report in the round was entered (None: not reported). One index probe per item
+    (ix_progress_report_round_item), never a join whose plan hangs on statistics: right after a
+    round opens, its rows have none, and PostgreSQL then chose a nested loop that rescanned every
+    report of the round for each item (minutes at 100k items). OFFSET 0 keeps the subquery whole,
+    so each probe runs once per item however often first_at is used."""
+    first_at = (select(func.min(ProgressReport.created_at))
+                .where(ProgressReport.dispatch_round_id == round_id,
+                       ProgressReport.item_id == DispatchItem.item_id)
+                .correlate(DispatchItem).scalar_subquery())
+    return (select(DispatchItem.item_id, DispatchItem.unit_id, first_at.label("first_at"))
+            .where(DispatchItem.round_id == round_id, *where).offset(0).subquery("member"))
 
 
 def late_condition(first_at, report_by: date, today: date):
@@ -131,8 +139,9 @@ def _sum(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _unit_scope(actor: Actor):
-    return DispatchItem.unit_id == actor.unit_id if actor.role is Role.UNIT else None
+def _own(actor: Actor) -> tuple:
+    """The extra condition on DispatchItem for a unit account: its own items only."""
+    return (DispatchItem.unit_id == actor.unit_id,) if actor.role is Role.UNIT else ()
 
 
 # ------------------------------------------------------------------ per unit
@@ -141,19 +150,11 @@ def unit_status(session: Session, *, actor: Actor, rnd: Round, today: date) -> l
     """Per unit of an open round: items, reported, late, last report time — late units first
     (a unit account: its own line only). `rnd` comes from core.dispatch.rounds.get_round, which
     checked the actor may read it."""
-    first = first_reports(rnd.id)
-    stmt = (select(DispatchItem.unit_id, Unit.name, func.count(),
-                   _sum(first.c.first_at.is_not(None)),
-                   _sum(late_condition(first.c.first_at, rnd.report_by, today)),
-                   func.max(first.c.first_at))
-            .select_from(DispatchItem)
-            .outerjoin(first, first.c.item_id == DispatchItem.item_id)
-            .join(Unit, Unit.id == DispatchItem.unit_id)
-            .where(DispatchItem.round_id == rnd.id)
-            .group_by(DispatchItem.unit_id, Unit.name))
-    own = _unit_scope(actor)
-    if own is not None:
-        stmt = stmt.where(own)
+    m = members(rnd.id, *_own(actor))
+    stmt = (select(m.c.unit_id, Unit.name, func.count(), _sum(m.c.first_at.is_not(None)),
+                   _sum(late_condition(m.c.first_at, rnd.report_by, today)), func.max(m.c.first_at))
+            .select_from(m).join(Unit, Unit.id == m.c.unit_id)
+            .group_by(m.c.unit_id, Unit.name))
     return sort_statuses([UnitStatus(u, name, int(n), int(r), int(late), at)
                           for u, name, n, r, late, at in session.execute(stmt)])
 
@@ -164,20 +165,14 @@ def live_figures(session: Session, *, actor: Actor, rnd: Round, today: date,
                  rules: RuleSettings) -> RoundFigures:
     """The round's figures computed now from the ledger, whether it is open or closed (a unit
     account: its own items only). One grouped scan of the covered items."""
-    first = first_reports(rnd.id)
-    stmt = (select(DispatchItem.unit_id, Item.district_id, Item.source_level, func.count(),
-                   _sum(first.c.first_at.is_not(None)),
-                   _sum(late_condition(first.c.first_at, rnd.report_by, today)),
+    m = members(rnd.id, *_own(actor))
+    stmt = (select(m.c.unit_id, Item.district_id, Item.source_level, func.count(),
+                   _sum(m.c.first_at.is_not(None)),
+                   _sum(late_condition(m.c.first_at, rnd.report_by, today)),
                    _sum(Item.status == Status.CLOSED), _sum(overdue_condition(today)),
                    _sum(long_unresolved_condition(rules, today)))
-            .select_from(DispatchItem)
-            .join(Item, Item.id == DispatchItem.item_id)
-            .outerjoin(first, first.c.item_id == DispatchItem.item_id)
-            .where(DispatchItem.round_id == rnd.id)
-            .group_by(DispatchItem.unit_id, Item.district_id, Item.source_level))
-    own = _unit_scope(actor)
-    if own is not None:
-        stmt = stmt.where(own)
+            .select_from(m).join(Item, Item.id == m.c.item_id)
+            .group_by(m.c.unit_id, Item.district_id, Item.source_level))
     groups = [(u, d, lv, Counts(*(int(v) for v in rest)))
               for u, d, lv, *rest in session.execute(stmt)]
     return assemble(session, rnd.id, False, datetime.now(), groups)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require
-from core.dispatch.figures import UnitState, first_reports, unit_status
+from core.dispatch.figures import UnitState, members, unit_status
 from core.dispatch.rounds import RoundClosed, get_round
 from core.domain import Role
 from core.i18n import label, translate
@@ -41,15 +41,11 @@ class Reminder:
 
 def _contacts(session: Session, round_id: int, unit_ids: list[int]) -> dict[int, tuple]:
     """unit → (unit contact, one outstanding item's person and phone, reporter accounts)."""
-    first = first_reports(round_id)
+    m = members(round_id, DispatchItem.unit_id.in_(unit_ids))
     person = func.coalesce(Item.responsible_person, "") + " " + func.coalesce(Item.contact_phone, "")
     item_contact = dict(session.execute(
-        select(DispatchItem.unit_id, func.min(person))
-        .join(Item, Item.id == DispatchItem.item_id)
-        .outerjoin(first, first.c.item_id == DispatchItem.item_id)
-        .where(DispatchItem.round_id == round_id, first.c.first_at.is_(None),
-               DispatchItem.unit_id.in_(unit_ids))
-        .group_by(DispatchItem.unit_id)).all())
+        select(m.c.unit_id, func.min(person)).select_from(m).join(Item, Item.id == m.c.item_id)
+        .where(m.c.first_at.is_(None)).group_by(m.c.unit_id)).all())
     accounts = dict(session.execute(
         select(User.unit_id, func.aggregate_strings(User.display_name + "(" + User.username + ")",
                                                     "、"))
@@ -92,13 +88,10 @@ def _text(ws, value, *, bold: bool = False):
 
 def _outstanding_items(session: Session, round_id: int, unit_ids: list[int]):
     """(unit, 编号, 问题描述, 到期日, state) of every item not yet reported, by unit and 编号."""
-    first = first_reports(round_id)
+    m = members(round_id, DispatchItem.unit_id.in_(unit_ids))
     stmt = (select(Unit.name, Item.code, Item.description, Item.due_on, Item.status)
-            .select_from(DispatchItem).join(Item, Item.id == DispatchItem.item_id)
-            .join(Unit, Unit.id == DispatchItem.unit_id)
-            .outerjoin(first, first.c.item_id == DispatchItem.item_id)
-            .where(DispatchItem.round_id == round_id, first.c.first_at.is_(None),
-                   DispatchItem.unit_id.in_(unit_ids))
+            .select_from(m).join(Item, Item.id == m.c.item_id).join(Unit, Unit.id == m.c.unit_id)
+            .where(m.c.first_at.is_(None))
             .order_by(Unit.name, Item.code).execution_options(yield_per=ITEM_CHUNK))
     yield from session.execute(stmt)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.access import audit
 from core.access.permissions import Actor
-from core.dispatch.figures import first_reports, late_condition
+from core.dispatch.figures import late_condition, members
 from core.dispatch.rounds import ENTITY, RoundClosed, get_round, refuse, require_audited
 from core.domain import AuditOutcome, Role, Status
 from core.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
@@ -85,21 +85,15 @@ def unit_items(session: Session, *, actor: Actor, round_id: int, today: date,
     rnd = get_round(session, actor=actor, round_id=round_id)
     if actor.role is Role.UNIT:
         unit_id = actor.unit_id
-    first = first_reports(rnd.id)
+    m = members(rnd.id, *((DispatchItem.unit_id == unit_id,) if unit_id is not None else ()))
     stmt = (select(Item.id, Item.code, Item.description, Item.status, Item.due_on,
-                   Item.progress_percent, Item.version, DispatchItem.unit_id, Unit.name,
-                   first.c.first_at,
-                   case((late_condition(first.c.first_at, rnd.report_by, today), True),
-                        else_=False), func.count().over())
-            .select_from(DispatchItem).join(Item, Item.id == DispatchItem.item_id)
-            .join(Unit, Unit.id == DispatchItem.unit_id)
-            .outerjoin(first, first.c.item_id == DispatchItem.item_id)
-            .where(DispatchItem.round_id == rnd.id))
-    if unit_id is not None:
-        stmt = stmt.where(DispatchItem.unit_id == unit_id)
+                   Item.progress_percent, Item.version, m.c.unit_id, Unit.name, m.c.first_at,
+                   case((late_condition(m.c.first_at, rnd.report_by, today), True), else_=False),
+                   func.count().over())
+            .select_from(m).join(Item, Item.id == m.c.item_id).join(Unit, Unit.id == m.c.unit_id))
     if outstanding_only:
-        stmt = stmt.where(first.c.first_at.is_(None))
-    rows = session.execute(stmt.order_by(first.c.first_at.is_not(None), Item.code)
+        stmt = stmt.where(m.c.first_at.is_(None))
+    rows = session.execute(stmt.order_by(m.c.first_at.is_not(None), Item.code)
                            .limit(limit).offset(offset)).all()
     total = int(rows[0][-1]) if rows else 0
     return total, [RoundItem(r[0], r[1], r[2], Status(r[3]), r[4], r[5], r[6], r[7], r[8], r[9],

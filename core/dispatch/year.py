@@ -3,7 +3,8 @@ from the ledger and from the year's 季调度 rounds — counted in SQL.
 
 From the ledger, for the calendar year up to `today` if it is the current one:
 - new: items assigned (交办日期) in the year;
-- closed: items closed (a move to 已销号) in the year, even if reopened later;
+- closed: items closed (销号) in the year, even if reopened later — by their 销号 date, or, for an
+  item reopened since (its 销号 date cleared), by the day its move to 已销号 was recorded;
 - reopened (反弹): items moved from 已销号 back to 整改中 in the year;
 - overdue, long-unresolved: items so at the end of the year (or on `today`), under the rules of
   core.ledger.stats and core.ledger.rules, the ledger rebuilt as of that day by core.ledger.as_of
@@ -18,9 +19,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require
@@ -81,34 +82,46 @@ def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _ledger_groups(session: Session, year: int, end: date,
-                   rules: RuleSettings) -> dict[tuple, YearCounts]:
-    """(district, level) → new, overdue and long-unresolved (as of `end`), in one scan."""
+def _moved(target: Status, start: datetime, end: datetime, source: Status | None = None):
+    """SQL: the item (Item.id) moved to `target` (from `source`, if given) in [start, end)."""
+    condition = exists().where(Transition.item_id == Item.id, Transition.to_status == target,
+                               Transition.at >= start, Transition.at < end)
+    return condition.where(Transition.from_status == source) if source else condition
+
+
+def _flows(session: Session, year: int, end: date) -> dict[tuple, YearCounts]:
+    """(district, level) → new, closed and reopened items of the year up to `end`, in one scan.
+    Closed: 已销号 now with its 销号 date in the year, or — for an item reopened since, whose 销号
+    date was cleared — a move to 已销号 recorded in the year. Moves are looked up only for items
+    ever reopened (CASE-guarded), so the scan stays a scan."""
+    first, start, stop = date(year, 1, 1), as_of.cutoff(date(year - 1, 12, 31)), as_of.cutoff(end)
+    ever_reopened = Item.reopen_count > 0
+    closed = or_(and_(Item.status == Status.CLOSED, Item.closed_on.between(first, end)),
+                 case((ever_reopened, _moved(Status.CLOSED, start, stop)), else_=False))
+    reopened = case((ever_reopened, _moved(Status.IN_PROGRESS, start, stop, source=Status.CLOSED)),
+                    else_=False)
+    stmt = (select(Item.district_id, Item.source_level, _count(Item.assigned_on.between(first, end)),
+                   _count(closed), _count(reopened))
+            .group_by(Item.district_id, Item.source_level))
+    return {(d, str(lv)): YearCounts(new=int(n), closed=int(c), reopened=int(r))
+            for d, lv, n, c, r in session.execute(stmt)}
+
+
+def _stocks(session: Session, end: date, rules: RuleSettings) -> dict[tuple, YearCounts]:
+    """(district, level) → overdue and long-unresolved items at the end of `end`, the ledger
+    rebuilt as of then (core.ledger.as_of). Only items open now or changed since can have been
+    flagged then: an item closed before `end` and untouched since was closed then too."""
     rows = (select(*(getattr(Item, c) for c in as_of.ROW_COLUMNS), *as_of.state_then(end))
+            .where(or_(Item.status != Status.CLOSED, as_of.moved_since(end)))
             .subquery("item_then"))
     existed = rows.c.created_at < as_of.cutoff(end)
     stmt = (select(rows.c.district_id, rows.c.source_level,
-                   _count(rows.c.assigned_on.between(date(year, 1, 1), end)),
                    _count(and_(existed, as_of.on(overdue_condition(end), rows, as_of.THEN))),
                    _count(and_(existed, as_of.on(long_unresolved_condition(rules, end), rows,
                                                  as_of.THEN))))
             .group_by(rows.c.district_id, rows.c.source_level))
-    return {(d, str(lv)): YearCounts(new=int(n), overdue=int(o), long_unresolved=int(lu))
-            for d, lv, n, o, lu in session.execute(stmt)}
-
-
-def _moves(session: Session, year: int, end: date, source: Status | None,
-           target: Status) -> dict[tuple, int]:
-    """(district, level) → distinct items with a move source → target in the year up to `end`."""
-    stmt = (select(Item.district_id, Item.source_level, func.count(Transition.item_id.distinct()))
-            .join(Item, Item.id == Transition.item_id)
-            .where(Transition.to_status == target,
-                   Transition.at >= as_of.cutoff(date(year - 1, 12, 31)),
-                   Transition.at < as_of.cutoff(end))
-            .group_by(Item.district_id, Item.source_level))
-    if source is not None:
-        stmt = stmt.where(Transition.from_status == source)
-    return {(d, str(lv)): int(n) for d, lv, n in session.execute(stmt)}
+    return {(d, str(lv)): YearCounts(overdue=int(o), long_unresolved=int(lu))
+            for d, lv, o, lu in session.execute(stmt)}
 
 
 def _round_groups(session: Session, actor: Actor, year: int, today: date,
@@ -140,12 +153,9 @@ def year_figures(session: Session, *, actor: Actor, year: int, today: date,
     end = min(date(year, 12, 31), today)
     groups: dict[tuple, YearCounts] = defaultdict(YearCounts)
     if end >= date(year, 1, 1):
-        groups.update(_ledger_groups(session, year, end, rules))
-        for name, moves in (("closed", _moves(session, year, end, None, Status.CLOSED)),
-                            ("reopened", _moves(session, year, end, Status.CLOSED,
-                                                Status.IN_PROGRESS))):
-            for key, n in moves.items():
-                groups[key] += YearCounts(**{name: n})
+        for part in (_flows(session, year, end), _stocks(session, end, rules)):
+            for key, counts in part.items():
+                groups[key] += counts
     rounds, round_districts, round_levels = _round_groups(session, actor, year, today, rules)
     districts: dict = defaultdict(YearCounts)
     levels: dict = defaultdict(YearCounts)

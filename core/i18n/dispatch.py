@@ -185,5 +185,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.dispatch_twice": ("同一任务填报了两次", "reported twice"),
     # 反弹 on the big screen and the district map
     "map.measure.reopened": ("反弹", "Rebounds"),
-    "district_map.reopened": ("反弹（销号后重新整改）{n} 项", "{n} rebounds (reopened after closing)"),
+    "district_map.reopened": ("反弹（销号后重新整改、尚未再销号）{n} 项",
+                              "{n} rebounds (reopened after closing, not closed again)"),
 }

@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor
@@ -126,7 +126,8 @@ def members(round_id: int, *where):
                        ProgressReport.item_id == DispatchItem.item_id)
                 .correlate(DispatchItem).scalar_subquery())
     return (select(DispatchItem.item_id, DispatchItem.unit_id, first_at.label("first_at"))
-            .where(DispatchItem.round_id == round_id, *where).offset(0).subquery("member"))
+            .where(DispatchItem.round_id == round_id, *where).offset(literal_column("0"))
+            .subquery("member"))
 
 
 def late_condition(first_at, report_by: date, today: date):

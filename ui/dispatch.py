@@ -17,13 +17,15 @@ from core.dispatch import reminders, rounds, snapshot
 from core.dispatch.figures import FigureLine, RoundFigures, UnitStatus
 from core.dispatch.rounds import Round, quarter_of
 from core.dispatch.scope import RoundScope, preview_scope
-from core.domain import SourceLevel
+from core.domain import Role, SourceLevel
 from core.errors import LedgerError
 from core.formatting import format_count
 from core.ledger.query import inspection_choices
 from core.reference_data import list_districts
+from db.engine import session_scope
 from ui import dispatch_charts
-from ui.common import db, label, lang, t
+from ui.cache import TTL_SECONDS, ledger_state
+from ui.common import db, label, lang, settings, t
 from ui.downloads import XLSX
 from ui.forms import attempt, flash, show_error
 from ui.text import plain
@@ -149,9 +151,22 @@ def round_header(rnd: Round, today: date) -> None:
         st.markdown(plain(rnd.summary))
 
 
+@st.cache_data(ttl=TTL_SECONDS, max_entries=32, show_spinner=False)
+def _statuses(url: str, revision: int, round_id: int, today: date, unit_view: bool,
+              _actor: Actor) -> list[UnitStatus]:
+    # `_actor` is not part of the key: every office role sees the same lines (a unit account
+    # only its own, hence `unit_view`), and core checked that this actor may read the round.
+    with session_scope(url) as session:
+        return snapshot.unit_statuses(session, actor=_actor, round_id=round_id, today=today)[1]
+
+
 def statuses(actor: Actor, rnd: Round, today: date) -> list[UnitStatus]:
+    """The round's units and their state, computed once per ledger revision (every report bumps
+    it), so switching the filter or a language does not count a large round again."""
     with db() as session:
-        return snapshot.unit_statuses(session, actor=actor, round_id=rnd.id, today=today)[1]
+        rounds.get_round(session, actor=actor, round_id=rnd.id)       # may this actor read it?
+    return _statuses(settings().database_url, ledger_state()[0], rnd.id, today,
+                     actor.role is Role.UNIT, actor)
 
 
 def status_overview(rows: list[UnitStatus], rnd: Round) -> None:
@@ -207,6 +222,11 @@ def manage_round(actor: Actor, rnd: Round) -> None:
     if not (rnd.is_open and can(actor, "dispatch.manage")):
         return
     seen = st.session_state.setdefault(f"dispatch_seen_{rnd.id}", rnd.version)
+    if seen != rnd.version:   # a colleague changed the round since: saves are refused until reload
+        st.warning(t("dispatch.changed_meanwhile"), icon=":material/sync_problem:")
+        if st.button(t("form.stale_reload"), key=f"dispatch_reload_{rnd.id}"):
+            st.session_state.pop(f"dispatch_seen_{rnd.id}", None)
+            st.rerun()
     with st.expander(t("dispatch.change"), icon=":material/edit_calendar:"):
         with st.form(f"dispatch_change_{rnd.id}"):
             title = st.text_input(t("dispatch.field.title"), value=rnd.title)

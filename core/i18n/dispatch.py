@@ -70,6 +70,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dispatch.remind_file": ("季调度催报名单-{id}-{day}.xlsx", "dispatch-reminders-{id}-{day}.xlsx"),
     "dispatch.change": ("调整本轮调度（标题、报送截止日期）", "Change this round (title, report-by date)"),
     "dispatch.save": ("保存", "Save"),
+    "dispatch.changed_meanwhile": ("本轮调度在您打开后已被他人修改；请先载入最新内容，再修改或结束。",
+                                   "Someone changed this round after you opened it; load the latest "
+                                   "before changing or closing it."),
     "dispatch.saved": ("已保存", "Saved"),
     "dispatch.close": ("结束本轮调度", "Close this round"),
     "dispatch.close_hint": ("结束后，本轮各单位、区县和来源层级的数据将冻结为快照，之后台账的变化不再改变它；"

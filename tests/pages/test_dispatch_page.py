@@ -191,6 +191,13 @@ def test_closing_a_round_changed_meanwhile_is_refused(app, session, ledger):
     next(b for b in at.button if b.label == "结束调度").click().run()
     assert "未保存" in errors(at)
     assert session.get(QuarterlyDispatch, rnd.id).closed_at is None
+    assert any("已被他人修改" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "载入最新内容").click().run()     # then it may close
+    at.checkbox(key=f"dispatch_close_sure_{rnd.id}").check().run()
+    next(b for b in at.button if b.label == "结束调度").click().run()
+    assert not at.error
+    session.expire_all()
+    assert session.get(QuarterlyDispatch, rnd.id).closed_at is not None
 
 
 @pytest.mark.parametrize("role, exports", [(Role.LEADER, True), (Role.VIEWER, False)])

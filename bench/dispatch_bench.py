@@ -70,8 +70,8 @@ INSERT INTO quarterly_dispatch (year, quarter, title, report_by, scope, opened_a
 VALUES (:y, :q, 'floor', :d, '{}', :at, 0, 0, 1, :at)
 """
 OPEN_FLOOR = """
-INSERT INTO dispatch_item (round_id, item_id, unit_id)
-SELECT {r}, id, coalesce(holder_unit_id, lead_unit_id) FROM item
+INSERT INTO dispatch_item (round_id, item_id, unit_id, district_id, source_level)
+SELECT {r}, id, coalesce(holder_unit_id, lead_unit_id), district_id, source_level FROM item
 WHERE status IN ('assigned', 'in_progress', 'submitted', 'notice')
   AND coalesce(holder_unit_id, lead_unit_id) IS NOT NULL
 """

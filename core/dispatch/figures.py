@@ -125,7 +125,8 @@ def members(round_id: int, *where):
                 .where(ProgressReport.dispatch_round_id == round_id,
                        ProgressReport.item_id == DispatchItem.item_id)
                 .correlate(DispatchItem).scalar_subquery())
-    return (select(DispatchItem.item_id, DispatchItem.unit_id, first_at.label("first_at"))
+    return (select(DispatchItem.item_id, DispatchItem.unit_id, DispatchItem.district_id,
+                   DispatchItem.source_level, first_at.label("first_at"))
             .where(DispatchItem.round_id == round_id, *where).offset(literal_column("0"))
             .subquery("member"))
 
@@ -163,17 +164,20 @@ def unit_status(session: Session, *, actor: Actor, rnd: Round, today: date) -> l
 # ------------------------------------------------------------------ per unit, district and level
 
 def live_figures(session: Session, *, actor: Actor, rnd: Round, today: date,
-                 rules: RuleSettings) -> RoundFigures:
-    """The round's figures computed now from the ledger, whether it is open or closed (a unit
-    account: its own items only). One grouped scan of the covered items."""
+                 rules: RuleSettings, ledger: bool = True) -> RoundFigures:
+    """The round's figures computed now, whether it is open or closed (a unit account: its own
+    items only), per unit and per district and source level as frozen when it opened. With
+    `ledger` False only items, reported and late are counted (the rest stay 0), without reading
+    the items themselves."""
     m = members(rnd.id, *_own(actor))
-    stmt = (select(m.c.unit_id, Item.district_id, Item.source_level, func.count(),
-                   _sum(m.c.first_at.is_not(None)),
-                   _sum(late_condition(m.c.first_at, rnd.report_by, today)),
-                   _sum(Item.status == Status.CLOSED), _sum(overdue_condition(today)),
-                   _sum(long_unresolved_condition(rules, today)))
-            .select_from(m).join(Item, Item.id == m.c.item_id)
-            .group_by(m.c.unit_id, Item.district_id, Item.source_level))
+    counts = [func.count(), _sum(m.c.first_at.is_not(None)),
+              _sum(late_condition(m.c.first_at, rnd.report_by, today))]
+    stmt = select(m.c.unit_id, m.c.district_id, m.c.source_level).select_from(m)
+    if ledger:
+        counts += [_sum(Item.status == Status.CLOSED), _sum(overdue_condition(today)),
+                   _sum(long_unresolved_condition(rules, today))]
+        stmt = stmt.join(Item, Item.id == m.c.item_id)
+    stmt = stmt.add_columns(*counts).group_by(m.c.unit_id, m.c.district_id, m.c.source_level)
     groups = [(u, d, lv, Counts(*(int(v) for v in rest)))
               for u, d, lv, *rest in session.execute(stmt)]
     return assemble(session, rnd.id, False, datetime.now(), groups)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.access import audit
@@ -102,20 +102,36 @@ def unit_items(session: Session, *, actor: Actor, round_id: int, today: date,
 
 def rounds_to_report(session: Session, *, actor: Actor) -> list[PendingRound]:
     """Open rounds, soonest report-by first, with the items asked and reported: a unit account's
-    own, or every unit's for the office (coordinator, admin, leader, viewer)."""
-    reported = exists().where(ProgressReport.dispatch_round_id == DispatchItem.round_id,
-                              ProgressReport.item_id == DispatchItem.item_id)
+    own (one index probe per item of its part), or every unit's for the office (the stored count
+    of items, and the reported ones counted on the reports' index, never item by item)."""
+    if actor.role is Role.UNIT:
+        reported = exists().where(ProgressReport.dispatch_round_id == DispatchItem.round_id,
+                                  ProgressReport.item_id == DispatchItem.item_id)
+        counts = (select(DispatchItem.round_id.label("round_id"), func.count().label("asked"),
+                         func.coalesce(func.sum(case((reported, 1), else_=0)), 0).label("reported"))
+                  .where(DispatchItem.unit_id == actor.unit_id).group_by(DispatchItem.round_id))
+    else:
+        counts = (select(ProgressReport.dispatch_round_id.label("round_id"),
+                         literal(0).label("asked"),
+                         func.count(ProgressReport.item_id.distinct()).label("reported"))
+                  .where(ProgressReport.dispatch_round_id.is_not(None))
+                  .group_by(ProgressReport.dispatch_round_id))
+    counts = counts.where(counts.selected_columns.round_id.in_(_open_round_ids())).subquery()
+    items = counts.c.asked if actor.role is Role.UNIT else QuarterlyDispatch.item_count
     stmt = (select(QuarterlyDispatch.id, QuarterlyDispatch.title, QuarterlyDispatch.year,
-                   QuarterlyDispatch.quarter, QuarterlyDispatch.report_by, func.count(),
-                   func.coalesce(func.sum(case((reported, 1), else_=0)), 0))
-            .join(DispatchItem, DispatchItem.round_id == QuarterlyDispatch.id)
-            .where(QuarterlyDispatch.closed_at.is_(None), QuarterlyDispatch.quarter.between(1, 4))
-            .group_by(QuarterlyDispatch.id, QuarterlyDispatch.title, QuarterlyDispatch.year,
-                      QuarterlyDispatch.quarter, QuarterlyDispatch.report_by)
+                   QuarterlyDispatch.quarter, QuarterlyDispatch.report_by, items,
+                   func.coalesce(counts.c.reported, 0))
+            .outerjoin(counts, counts.c.round_id == QuarterlyDispatch.id)
+            .where(QuarterlyDispatch.id.in_(_open_round_ids()))
             .order_by(QuarterlyDispatch.report_by, QuarterlyDispatch.id))
     if actor.role is Role.UNIT:
-        stmt = stmt.where(DispatchItem.unit_id == actor.unit_id)
+        stmt = stmt.where(counts.c.round_id.is_not(None))
     return [PendingRound(*row[:5], int(row[5]), int(row[6])) for row in session.execute(stmt)]
+
+
+def _open_round_ids():
+    return (select(QuarterlyDispatch.id)
+            .where(QuarterlyDispatch.closed_at.is_(None), QuarterlyDispatch.quarter.between(1, 4)))
 
 
 # ------------------------------------------------------------------ reporting

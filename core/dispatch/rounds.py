@@ -268,8 +268,9 @@ def open_round(session: Session, *, actor: Actor, year: int, quarter: int, title
     session.add(row)
     session.flush()
     session.execute(insert(DispatchItem).from_select(
-        ["round_id", "item_id", "unit_id"],
-        select(literal(row.id), Item.id, reporting_unit()).where(condition)))
+        ["round_id", "item_id", "unit_id", "district_id", "source_level"],
+        select(literal(row.id), Item.id, reporting_unit(), Item.district_id, Item.source_level)
+        .where(condition)))
     items, units = session.execute(select(func.count(), func.count(DispatchItem.unit_id.distinct()))
                                    .where(DispatchItem.round_id == row.id)).one()
     # The membership is frozen, so are its counts: stored without a new version of the round.

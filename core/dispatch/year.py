@@ -132,7 +132,8 @@ def _round_groups(session: Session, actor: Actor, year: int, today: date,
     rounds = []
     for rnd in sorted(list_rounds(session, actor=actor, year=year), key=lambda r: (r.quarter, r.id)):
         figures = (snapshot_figures(session, rnd=rnd) if not rnd.is_open else
-                   live_figures(session, actor=actor, rnd=rnd, today=today, rules=rules))
+                   live_figures(session, actor=actor, rnd=rnd, today=today, rules=rules,
+                                ledger=False))
         rounds.append(YearRound(rnd.id, rnd.quarter, rnd.title, rnd.report_by, not rnd.is_open,
                                 figures.total))
         for target, lines in ((by_district, figures.by_district), (by_level, figures.by_level)):

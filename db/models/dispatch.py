@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, Versioned
+from core import domain as d
+from db.models.base import Base, Versioned, coded
 
 __all__ = ["QuarterlyDispatch", "DispatchItem", "DispatchFigure"]
 
@@ -48,7 +49,8 @@ class QuarterlyDispatch(Versioned, Base):
 
 class DispatchItem(Base):
     """An item a round covers, with the unit that must report on it (its holder when the round
-    opened, else its lead unit); frozen: a later 移交 does not move it."""
+    opened, else its lead unit), its district and source level; frozen: a later 移交 does not
+    move it, and a round's figures per district and level need no look-up of the items."""
 
     __tablename__ = "dispatch_item"
     round_id: Mapped[int] = mapped_column(ForeignKey("quarterly_dispatch.id", ondelete="CASCADE"),
@@ -56,6 +58,8 @@ class DispatchItem(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), primary_key=True,
                                          index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))   # None: 全市
+    source_level: Mapped[d.SourceLevel] = coded(d.SourceLevel)
     __table_args__ = (Index("ix_dispatch_item_round_unit", "round_id", "unit_id"),)
 
 

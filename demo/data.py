@@ -46,7 +46,8 @@ LABELS = dict(inspection="inspections", item_unit="item units", progress_report=
               supervision_notice="supervision notices", stationed_follow_up="stationed follow-ups",
               petition="petitions", interview="interviews", interview_item="interview items",
               referral="referrals", referral_item="referral items",
-              quarterly_dispatch="dispatch rounds", dispatch_item="dispatched items")
+              quarterly_dispatch="dispatch rounds", dispatch_item="dispatched items",
+              round_report="progress reports answering them")
 
 
 @dataclass(frozen=True)

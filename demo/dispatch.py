@@ -98,10 +98,10 @@ def _eligible(day: date):
 
 
 def _report(session: Session, round_id: int, units: list[int], day: date, at: datetime,
-            half: bool) -> int:
+            half: bool) -> None:
     """Reports on the eligible items of `units` in the round (every other one if `half`)."""
     if not units:
-        return 0
+        return
     raised = case((Item.progress_percent >= 100, 100),
                   ((100 - Item.progress_percent) / 4 < 1, Item.progress_percent + 1),
                   else_=Item.progress_percent + (100 - Item.progress_percent) / 4)
@@ -115,18 +115,17 @@ def _report(session: Session, round_id: int, units: list[int], day: date, at: da
                      literal(round_id))
               .join(DispatchItem, DispatchItem.item_id == Item.id).where(*conditions)
               .order_by(Item.id))
-    result = session.execute(insert(ProgressReport).from_select(
+    session.execute(insert(ProgressReport).from_select(
         ["item_id", "reported_on", "percent", "text", "unit_id", "created_at", "dispatch_round_id"],
         chosen))
-    return result.rowcount or 0
 
 
 def _link(session: Session, round_id: int, units: list[int], since: datetime, until: datetime,
-          half: bool) -> int:
+          half: bool) -> None:
     """A report the units made anyway while the round ran (the first per item, entered in
     [since, until)) answers the round: the demo ledger's own reports count before new ones."""
     if not units:
-        return 0
+        return
     conditions = [DispatchItem.unit_id.in_(units), ProgressReport.dispatch_round_id.is_(None),
                   ProgressReport.created_at >= since, ProgressReport.created_at < until]
     if half:
@@ -135,10 +134,8 @@ def _link(session: Session, round_id: int, units: list[int], since: datetime, un
              .join(DispatchItem, and_(DispatchItem.item_id == ProgressReport.item_id,
                                       DispatchItem.round_id == round_id))
              .where(*conditions).group_by(ProgressReport.item_id))
-    result = session.execute(update(ProgressReport).where(ProgressReport.id.in_(first))
-                             .values(dispatch_round_id=round_id)
-                             .execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    session.execute(update(ProgressReport).where(ProgressReport.id.in_(first))
+                    .values(dispatch_round_id=round_id).execution_options(synchronize_session=False))
 
 
 def _follow_reports(session: Session, round_id: int) -> None:
@@ -172,7 +169,7 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def _run(session: Session, plan: Plan, rng: random.Random, as_of: date) -> tuple[int, int]:
-    """Open, report on and (if planned) close one round; (items covered, reports written)."""
+    """Open, report on and (if planned) close one round; (items covered, reports answering it)."""
     try:
         rnd = rounds.open_round(session, actor=SYSTEM, year=plan.period[0], quarter=plan.period[1],
                                 title=plan.title, report_by=plan.report_by, scope=plan.scope,
@@ -181,7 +178,6 @@ def _run(session: Session, plan: Plan, rng: random.Random, as_of: date) -> tuple
     except ValidationFailed:   # a tiny ledger may have no open item of that level
         return 0, 0
     groups = _groups(session, rnd.id, plan, rng)
-    written = 0
     last = min(plan.closed or as_of, as_of)       # nobody reports after closing, or in the future
     opened, due, end = (_at(plan.opened, 0), _at(plan.report_by + timedelta(days=1), 0),
                         _at(last + timedelta(days=1), 0))
@@ -190,10 +186,11 @@ def _run(session: Session, plan: Plan, rng: random.Random, as_of: date) -> tuple
     for key, (since, until), day, half in (("on_time", (opened, due), on_time, False),
                                            ("partial", (opened, due), on_time, True),
                                            ("late", (due, end), late, False)):
-        written += _link(session, rnd.id, groups[key], since, until, half)
+        _link(session, rnd.id, groups[key], since, until, half)
         if plan.opened <= day <= last:
-            written += _report(session, rnd.id, groups[key], day, _at(day, 10), half)
+            _report(session, rnd.id, groups[key], day, _at(day, 10), half)
     _follow_reports(session, rnd.id)
+    written = session.scalar(select(func.count()).where(ProgressReport.dispatch_round_id == rnd.id))
     session.execute(update(QuarterlyDispatch).where(QuarterlyDispatch.id == rnd.id)
                     .values(opened_at=_at(plan.opened, 9), issued_on=plan.opened)
                     .execution_options(synchronize_session=False))
@@ -214,9 +211,9 @@ def seed_rounds(conn: Connection, *, as_of: date, seed: int) -> Counter:
     before = conn.scalar(revision)
     with Session(bind=conn, join_transaction_mode="rollback_only") as session:
         for plan in plans(as_of):
-            items, written = _run(session, plan, rng, as_of)
+            items, answers = _run(session, plan, rng, as_of)
             if items:
-                counts.update(quarterly_dispatch=1, dispatch_item=items, progress_report=written)
+                counts.update(quarterly_dispatch=1, dispatch_item=items, round_report=answers)
         session.flush()
     # core's writes each bumped the ledger revision; the whole seeding is one change of the ledger
     if before is not None:

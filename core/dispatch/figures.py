@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import case, func, literal_column, or_, select
+from sqlalchemy import case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor
@@ -141,6 +141,14 @@ def _sum(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def without_jit(session: Session) -> None:
+    """PostgreSQL only: no JIT for the rest of this transaction. It compiled these aggregates for
+    longer than they then ran (at 100k items: a year's stocks 3.0 s → 0.5 s, a round's live
+    figures 2.3 s → 0.9 s), as the big screen found for its own (core.screen.bigscreen)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def _own(actor: Actor) -> tuple:
     """The extra condition on DispatchItem for a unit account: its own items only."""
     return (DispatchItem.unit_id == actor.unit_id,) if actor.role is Role.UNIT else ()
@@ -152,6 +160,7 @@ def unit_status(session: Session, *, actor: Actor, rnd: Round, today: date) -> l
     """Per unit of an open round: items, reported, late, last report time — late units first
     (a unit account: its own line only). `rnd` comes from core.dispatch.rounds.get_round, which
     checked the actor may read it."""
+    without_jit(session)
     m = members(rnd.id, *_own(actor))
     stmt = (select(m.c.unit_id, Unit.name, func.count(), _sum(m.c.first_at.is_not(None)),
                    _sum(late_condition(m.c.first_at, rnd.report_by, today)), func.max(m.c.first_at))
@@ -169,6 +178,7 @@ def live_figures(session: Session, *, actor: Actor, rnd: Round, today: date,
     items only), per unit and per district and source level as frozen when it opened. With
     `ledger` False only items, reported and late are counted (the rest stay 0), without reading
     the items themselves."""
+    without_jit(session)
     m = members(rnd.id, *_own(actor))
     counts = [func.count(), _sum(m.c.first_at.is_not(None)),
               _sum(late_condition(m.c.first_at, rnd.report_by, today))]

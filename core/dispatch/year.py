@@ -25,7 +25,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require
-from core.dispatch.figures import Counts, live_figures
+from core.dispatch.figures import Counts, live_figures, without_jit
 from core.dispatch.rounds import list_rounds
 from core.dispatch.snapshot import snapshot_figures
 from core.domain import Role, SourceLevel, Status
@@ -150,6 +150,7 @@ def year_figures(session: Session, *, actor: Actor, year: int, today: date,
     require(actor, "dispatch.read")
     if actor.role is Role.UNIT:
         raise PermissionDenied("年度统计为全市数据 (the year's figures are citywide)")
+    without_jit(session)
     rules = rules or load_rule_settings(session)
     end = min(date(year, 12, 31), today)
     groups: dict[tuple, YearCounts] = defaultdict(YearCounts)

@@ -30,6 +30,7 @@ from db.engine import engine_for
 from db.models import Item, LedgerRevision
 from demo.cases import petitions
 from demo.context import E_ASSIGN, SHARE, Ctx
+from demo.dispatch import seed_rounds
 from demo.interviews import interviews
 from demo.items import draw_items, item_columns
 from demo.records import (
@@ -51,7 +52,9 @@ LABELS = dict(inspection="inspections", item_unit="item units", progress_report=
               interview_person="people interviewed", interview_follow_up="follow-up measures",
               interview_event="interview events",
               referral="referrals", referral_item="referral items",
-              referral_step="referral steps")
+              referral_step="referral steps",
+              quarterly_dispatch="dispatch rounds", dispatch_item="dispatched items",
+              round_report="progress reports answering them")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def _seed(conn: Connection, *, items: int, seed: int, as_of: date) -> Counter:
         for table, columns in chunk_tables(rng, ctx, frame, first=chunk_no == 0):
             writer.write(table, columns)
     writer.finish()
-    return writer.counts
+    return writer.counts + seed_rounds(conn, as_of=as_of, seed=seed)  # 季调度 (demo/dispatch.py)
 
 
 def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict, *,

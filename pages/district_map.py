@@ -59,7 +59,8 @@ d = districts[district_id]
 st.subheader(d.name)
 st.caption(t("district_map.figures", name=d.name, items=format_count(d.items, lang()),
              open=format_count(d.open, lang()), overdue=format_count(d.overdue, lang()),
-             long=format_count(d.long_unresolved, lang()), rate=format_percent(d.completion_rate)))
+             long=format_count(d.long_unresolved, lang()), rate=format_percent(d.completion_rate))
+           + "　" + t("district_map.reopened", n=format_count(d.reopened, lang())))
 flt = LedgerFilter(district_ids=(district_id,), include_closed=show == "all",
                    overdue_only=show == "overdue", long_unresolved_only=show == "long_unresolved")
 page_no = st.session_state.get("map_page", 1)

@@ -10,6 +10,7 @@ from core.domain import Role, Status
 from core.ledger.action_queue import ActionRow, ActionSection, needs_my_action
 from core.reference_data import scope_label
 from ui.common import current_actor, data_as_of, db, label, t
+from ui.dispatch_queue import dispatch_section
 from ui.forms import joined
 from ui.interview_views import open_interview
 from ui.item_views import open_item
@@ -83,7 +84,8 @@ st.caption(t("overview.scope_unit", unit=plain(scope)) + "　" + t("my_actions.i
 cols = st.columns(len(queue.sections))
 for col, section in zip(cols, queue.sections, strict=True):
     col.metric(t(section.key), f"{section.total:,}")
-if queue.total == 0:
+dispatch_outstanding = dispatch_section(actor, today)  # 季调度 rounds still to report on
+if queue.total == 0 and not dispatch_outstanding:
     st.success(t("my_actions.all_clear"), icon=":material/task_alt:")
     st.stop()
 

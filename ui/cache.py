@@ -65,7 +65,8 @@ def big_screen(actor: Actor, *, today: date | None = None) -> Screen:
 def figures_by_code(data: BigScreen) -> dict[str, dict]:
     """What the district map colours and shows in its tooltips, keyed by adcode or FA code."""
     return {d.code: {"name": d.name, "open": d.open, "overdue": d.overdue,
-                     "long_unresolved": d.long_unresolved, "completion_rate": d.completion_rate}
+                     "long_unresolved": d.long_unresolved, "completion_rate": d.completion_rate,
+                     "reopened": d.reopened}
             for d in data.districts if d.code}
 
 

@@ -21,7 +21,7 @@ from core.formatting import format_count, format_percent
 from core.i18n import translate
 from core.screen import geo
 
-MEASURES = ("open", "overdue", "long_unresolved", "completion_rate")
+MEASURES = ("open", "overdue", "long_unresolved", "completion_rate", "reopened")  # reopened: 反弹
 NO_DATA = "#d9d9d9"  # districts whose measure is None (e.g. a completion rate with no items)
 _ZEROS = {k: 0 for k in MEASURES}
 TEXT_RGB = [33, 37, 41]
@@ -196,7 +196,7 @@ def district_deck(figures_by_code: Mapping[str, Mapping], *, measure: str, measu
     """Choropleth of `measure` over the 38 districts plus the functional-area markers, no basemap.
 
     `figures_by_code`: adcode or FA code → {"open", "overdue", "long_unresolved",
-    "completion_rate" (0–1, or None for a district with no items: drawn grey)}; missing codes
+    "completion_rate" (0–1, or None for a district with no items: drawn grey), "reopened"}; missing codes
     count as zeros. `functional_markers`: dicts with code, name, lon, lat (see
     `geo.functional_area_markers`). Raises ValueError for an unknown measure.
     """

@@ -46,6 +46,8 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.ledger"),
     PageSpec("pages/interviews.py", "nav.interviews", ":material/record_voice_over:", ALL_ROLES,
              "nav.group.ledger", url_path="interviews"),
+    PageSpec("pages/dispatch.py", "nav.dispatch", ":material/event_repeat:", ALL_ROLES,
+             "nav.group.ledger", url_path="dispatch"),
     PageSpec("pages/users.py", "nav.users", ":material/manage_accounts:", frozenset({Role.ADMIN}),
              "nav.group.admin"),
     PageSpec("pages/kiosk_tokens.py", "nav.kiosk_tokens", ":material/key:", frozenset({Role.ADMIN}),

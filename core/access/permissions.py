@@ -64,6 +64,11 @@ RULES: dict[str, frozenset[Role]] = {
     "referral.supervise_filing": frozenset({Role.UNIT}),
     "ledger.import": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "ledger.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT}),
+    # 季调度 (core.dispatch): a unit reads and reports only its own part of a round
+    "dispatch.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT, Role.VIEWER}),
+    "dispatch.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "dispatch.report": frozenset({Role.UNIT, Role.COORDINATOR, Role.ADMIN}),
+    "dispatch.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
 }
 
 

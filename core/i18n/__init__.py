@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.i18n import access, calendar, common, excel, interviews, ledger, referrals, screen
+from core.i18n import access, calendar, common, dispatch, excel, interviews, ledger, referrals, screen
 from core.i18n.enums import ENUM_LABELS
 
 LANGS = ("zh", "en")
 PARTS = {"common": common.TEXTS, "access": access.TEXTS, "ledger": ledger.TEXTS, "excel": excel.TEXTS,
          "screen": screen.TEXTS, "referrals": referrals.TEXTS, "interviews": interviews.TEXTS,
-         "calendar": calendar.TEXTS}
+         "calendar": calendar.TEXTS, "dispatch": dispatch.TEXTS}
 
 
 def merged(parts: dict[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:

@@ -23,6 +23,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.referrals": ("移送移交", "Referrals"),
     "nav.interviews": ("约谈", "Interviews"),
     "nav.holidays": ("节假日设置", "Holidays"),
+    "nav.dispatch": ("季调度", "Quarterly dispatch"),
     "col.status": ("状态", "State"),
     "col.level": ("来源层级", "Source level"),
     "col.district": ("区县", "District"),

@@ -4,6 +4,7 @@ Python: two counts the (district, status) and (level, status) indexes answer alo
 items changed in the last week, and small queries on referrals and interviews.
 
 Definitions (docs/domain.md; "overdue" and 久拖不决 as in core.ledger.stats and core.ledger.rules):
+- 反弹 per district = items reopened after closing and not closed again (core.dispatch.rebound);
 - completion rate = closed (已销号) ÷ all items; average days to close = mean(closed_on −
   assigned_on) over closed items that have both dates;
 - open referrals = sent and in the receiver's hands (core.referrals.states.OPEN: 已移送, 已签收,
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from core.access import audit
 from core.access.permissions import Actor
+from core.dispatch.rebound import rebound_condition
 from core.domain import Category, DistrictKind, Role, SourceLevel, Status
 from core.errors import PermissionDenied
 from core.interviews.deadlines import plan_late_condition
@@ -90,6 +92,7 @@ class DistrictFigures:
     closed: int
     overdue: int
     long_unresolved: int
+    reopened: int = 0         # 反弹: reopened after closing, open still (core.dispatch.rebound)
 
     @property
     def open(self) -> int:
@@ -192,16 +195,17 @@ def _by_status(session: Session, column) -> dict:
 
 
 def _flags_by_district(session: Session, *, today: date, rules: RuleSettings) -> dict:
-    """district_id → (overdue, long-unresolved). A closed item is neither (the rules in
-    core.ledger.stats and core.ledger.rules exclude 已销号), so only the open items are grouped: SQLite sorts
-    for GROUP BY, and the open quarter of the ledger sorts four times faster than all of it."""
+    """district_id → (overdue, long-unresolved, 反弹). A closed item is none of them (the rules in
+    core.ledger.stats, core.ledger.rules and core.dispatch.rebound exclude 已销号), so only the open
+    items are grouped: SQLite sorts for GROUP BY, and the open quarter of the ledger sorts four
+    times faster than all of it."""
     # "+ 0": grouping by the bare column, SQLite walks the (district_id, status) index and
     # fetches each open row by rowid, slower than one scan and a sort of the open rows.
     district = (Item.district_id + 0).label("district_id")
     stmt = (select(district, _count(overdue_condition(today)),
-                   _count(long_unresolved_condition(rules, today)))
+                   _count(long_unresolved_condition(rules, today)), _count(rebound_condition()))
             .where(Item.status != Status.CLOSED).group_by(district))
-    return {did: (int(o), int(lu)) for did, o, lu in session.execute(stmt)}
+    return {did: (int(o), int(lu), int(r)) for did, o, lu, r in session.execute(stmt)}
 
 
 def _by_category(session: Session, *, week_ago: date, rules: RuleSettings) -> dict:
@@ -320,7 +324,7 @@ def _districts(session: Session, counts: dict, flags: dict
 
     def figures(did, code, name, short, functional) -> DistrictFigures:
         return DistrictFigures(did, code, name, short, functional, *counts.get(did, (0, 0)),
-                               *flags.get(did, (0, 0)))
+                               *flags.get(did, (0, 0, 0)))
 
     districts = tuple(figures(did, code, name, short, kind == DistrictKind.FUNCTIONAL)
                       for did, code, name, short, kind in ref)

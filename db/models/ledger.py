@@ -129,6 +129,10 @@ class ProgressReport(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
                                                  server_default=func.now())
+    # The 季调度 round this report answers (core.dispatch), if any; created_at dates it.
+    dispatch_round_id: Mapped[int | None] = mapped_column(ForeignKey("quarterly_dispatch.id"))
+    __table_args__ = (Index("ix_progress_report_round_item", "dispatch_round_id", "item_id",
+                            "created_at"),)
 
 
 class Attachment(Base):

@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from collections import defaultdict
 from contextlib import closing
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -179,23 +179,28 @@ def test_some_items_meet_each_long_unresolved_rule(seeded):
 
 
 def test_latest_progress_is_the_last_report_and_percent_rises(seeded):
+    """Percent rises with each report; a 季调度 report (demo/dispatch.py) may repeat it once the
+    work is done (100), and may come on top of the 1–4 reports drawn with the item."""
     reports = defaultdict(list)
-    for item_id, day, percent, text_ in seeded.execute(
+    for item_id, day, percent, text_, round_id in seeded.execute(
             select(ProgressReport.item_id, ProgressReport.reported_on, ProgressReport.percent,
-                   ProgressReport.text).order_by(ProgressReport.id)):
-        reports[item_id].append((day, percent, text_))
+                   ProgressReport.text, ProgressReport.dispatch_round_id).order_by(ProgressReport.id)):
+        reports[item_id].append((day, percent, text_, round_id))
     items = seeded.execute(select(Item.id, Item.latest_progress_on, Item.progress_percent,
                                   Item.latest_progress, Item.assigned_on)).all()
-    assert {len(r) for r in reports.values()} == {1, 2, 3, 4}
+    drawn = [sum(r[3] is None for r in rows) for rows in reports.values()]
+    assert set(drawn) - {0} == {1, 2, 3, 4}
+    assert any(r[3] is not None for rows in reports.values() for r in rows)
     for item_id, latest_on, percent, latest, assigned_on in items:
         rows = reports.get(item_id)
         if not rows:
             assert (latest_on, percent, latest) == (None, 0, None)
             continue
-        assert latest_on == max(day for day, _, _ in rows) == rows[-1][0]
-        assert (percent, latest) == rows[-1][1:]
-        assert [day for day, _, _ in rows] == sorted(day for day, _, _ in rows)
-        assert all(a[1] < b[1] for a, b in zip(rows, rows[1:], strict=False)), item_id
+        assert latest_on == max(r[0] for r in rows) == rows[-1][0]
+        assert (percent, latest) == rows[-1][1:3]
+        assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+        assert all(a[1] < b[1] or (b[3] is not None and a[1] == b[1] == 100)
+                   for a, b in zip(rows, rows[1:], strict=False)), item_id
         assert assigned_on < rows[0][0] <= AS_OF
 
 
@@ -382,3 +387,30 @@ def test_interviews_show_every_plan_state_and_every_measure(year_end):
     assert {kinds[i] for _, i in first} == {"recorded"}
     assert year_end.scalar(select(func.count(func.distinct(InterviewPerson.interview_id)))) == \
         year_end.scalar(select(func.count()).select_from(Interview))
+def test_demo_dispatch_rounds_show_every_state(seeded):
+    """demo/dispatch.py: last quarter's round closed with its snapshot, this quarter's past its
+    date (reported and late units), another still running (reported and not-yet units); every
+    round report is on an item the round covers, entered while it ran, never after AS_OF."""
+    from core.access.permissions import SYSTEM
+    from core.dispatch import snapshot
+    from core.dispatch.scope import RoundScope, scope_condition
+    from db.models import DispatchFigure, DispatchItem, QuarterlyDispatch
+
+    rounds = seeded.scalars(select(QuarterlyDispatch).order_by(QuarterlyDispatch.id)).all()
+    assert [r.closed_at is not None for r in rounds] == [True, False, False]
+    states = [{s.state.value for s in snapshot.unit_statuses(seeded, actor=SYSTEM, round_id=r.id,
+                                                            today=AS_OF)[1]} for r in rounds]
+    assert states[0] >= {"reported", "late"} and states[1] == {"reported", "late"}
+    assert states[2] == {"reported", "not_yet"}
+    assert seeded.scalar(select(func.count()).select_from(DispatchFigure)
+                         .where(DispatchFigure.round_id == rounds[0].id,
+                                DispatchFigure.dimension == "total")) == 1
+    for r in rounds:
+        members = set(seeded.scalars(select(DispatchItem.item_id).where(DispatchItem.round_id == r.id)))
+        covered = set(seeded.scalars(select(Item.id).where(scope_condition(RoundScope.from_json(r.scope)))))
+        assert members and members == covered, r.title
+        answers = seeded.execute(select(ProgressReport.item_id, ProgressReport.created_at)
+                                 .where(ProgressReport.dispatch_round_id == r.id)).all()
+        assert answers and {i for i, _ in answers} <= members
+        last = r.closed_at or datetime.combine(AS_OF, datetime.max.time())
+        assert all(r.opened_at <= at <= last for _, at in answers), r.title

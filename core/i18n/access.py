@@ -27,4 +27,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "users.created": ("已创建账号 {username}", "Created account {username}"),
     "users.col.active": ("启用", "Active"),
     "users.col.last_login": ("最近登录", "Last sign-in"),
+    # account errors raised by core (core.messages.say)
+    "err.username_chars": ("只能使用字母、数字、“_”或“.”", "letters, digits, '_' or '.' only"),
+    "err.username_taken": ("用户名 {name} 已被使用", "username {name} is taken"),
+    "err.password_short": ("至少 {n} 个字符", "at least {n} characters"),
+    "err.password_long": ("不能超过 {n} 个字节（约 {n} 个英文字符或 24 个汉字）",
+                          "at most {n} bytes (about {n} letters or 24 Chinese characters)"),
+    "err.unit_required": ("填报员账号必须绑定单位或区县", "a unit account must be bound to a unit or district"),
+    "err.no_unit": ("没有编号为 {id} 的单位", "no unit with id {id}"),
+    "err.no_district": ("没有编号为 {id} 的区县", "no district with id {id}"),
+    "err.no_user": ("没有编号为 {id} 的账号", "no account with id {id}"),
+    "err.user_stale": ("账号 {name} 在您打开后已被修改，请刷新后重试",
+                       "account {name} changed since you opened it; reload and try again"),
+    "err.last_admin": ("这是最后一个启用的管理员账号，不能停用或改为其他角色",
+                       "this is the last active admin account: it cannot be disabled or given another role"),
 }

@@ -6,7 +6,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Sign in"),
     "login.failed": ("用户名或密码错误", "Wrong username or password"),
-    "login.locked": ("账号已临时锁定，请于 {until} 后再试", "Account locked until {until}; try again later"),
+    "login.locked": ("尝试次数过多，登录已暂停，请于 {until} 后再试",
+                     "Too many attempts: signing in is paused until {until}; try again then"),
+    "login.session_ended": ("您的账号已被管理员变更或已在别处退出，请重新登录",
+                            "Your account was changed by an admin or signed out elsewhere: please sign in again"),
     "login.go_home": ("请先登录 →", "Please sign in first →"),
     "login.empty": ("请输入用户名和密码", "Enter username and password"),
     "login.demo_accounts": ("演示账号（密码均为 {password}）", "Demo accounts (password {password} for all)"),
@@ -41,4 +44,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "account {name} changed since you opened it; reload and try again"),
     "err.last_admin": ("这是最后一个启用的管理员账号，不能停用或改为其他角色",
                        "this is the last active admin account: it cannot be disabled or given another role"),
+    "err.cookie_key_missing": ("未配置登录密钥：请在 .streamlit/secrets.toml 的 [auth] 中设置 cookie_key"
+                               "（至少 32 字节的随机字符串，例如 python3 -c \"import secrets; "
+                               "print(secrets.token_urlsafe(48))\" 的输出）",
+                               "No sign-in key: set cookie_key under [auth] in .streamlit/secrets.toml (a random "
+                               "string of at least 32 bytes, e.g. the output of python3 -c \"import secrets; "
+                               "print(secrets.token_urlsafe(48))\")"),
+    "err.cookie_key_demo": ("登录密钥是演示模式的公开密钥，不能在正式环境使用：请换成自己生成的随机字符串",
+                            "The sign-in key is demo mode's public key and cannot be used for real: "
+                            "generate your own random string"),
+    "err.cookie_key_short": ("登录密钥太短（{length} 字节）：至少需要 {n} 字节的随机字符串",
+                             "The sign-in key is too short ({length} bytes): use a random string of at "
+                             "least {n} bytes"),
 }

@@ -18,34 +18,17 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from core.access import accounts, users
+from core.access import users
 from core.access.permissions import SYSTEM, Actor
 from core.access.session_tokens import CLAIM, SESSION, CookieKeyError, issue, read
 from ui import web
-from ui.common import USER_KEY, db, label, settings, t
+from ui.common import BEGAN_KEY, ENDED_KEY, USER_KEY, checked_actor, db, label, settings, t
 from ui.forms import in_language
 
-BEGAN_KEY = "session_began_at"     # when this session's sign-in happened (or its cookie was issued)
 CLAIM_KEY = "cookie_claim"         # (nonce, token, expires): the cookie the browser has yet to fetch
 WANTED_KEY = "cookie_wanted"       # set by a sign-in through the form: a cookie claim is due
-ENDED_KEY = "session_ended"        # why the last session ended, said once on the sign-in page
 CLEAR_KEY = "clear_cookie"         # after a sign-out: the browser is asked to drop the cookie
 CLAIM_LIFETIME = timedelta(minutes=1)
-
-
-def _still_valid(actor: Actor | None) -> Actor | None:
-    """The session's actor re-read from the database, or None (and why) if the session ends."""
-    if actor is None:
-        return None
-    began = st.session_state.setdefault(BEGAN_KEY, datetime.now())
-    with db() as session:
-        check = accounts.check_session(session, actor=actor, began_at=began, demo_mode=settings().demo)
-    if check.actor is None:
-        _forget()
-        st.session_state[ENDED_KEY] = check.reason
-        return None
-    st.session_state[USER_KEY] = check.actor
-    return check.actor
 
 
 def _from_cookie(key: str) -> Actor | None:
@@ -158,7 +141,7 @@ def current_user() -> Actor | None:
     except CookieKeyError as exc:
         st.error(in_language(str(exc)), icon=":material/key_off:")
         return None
-    actor = _still_valid(st.session_state.get(USER_KEY)) or _from_cookie(key)
+    actor = checked_actor() or _from_cookie(key)
     if actor is None:
         actor = _sign_in_page()
         st.session_state[USER_KEY] = actor

@@ -10,13 +10,15 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from core import i18n
-from core.access import audit
+from core.access import accounts, audit
 from core.access.permissions import Actor
 from core.settings import Settings, load_settings
 from db.engine import session_scope
 
 LANG_KEY = "lang"
 USER_KEY = "user"
+BEGAN_KEY = "session_began_at"     # when this session's sign-in happened (or its cookie was issued)
+ENDED_KEY = "session_ended"        # why the last session ended, said once on the sign-in page
 
 
 def settings() -> Settings:
@@ -44,15 +46,38 @@ def label(member, enum=None) -> str:
     return i18n.label(member, enum, lang())
 
 
+def checked_actor() -> Actor | None:
+    """The session's actor, re-read from the database on this run; None when there is none or
+    the session has just ended (an admin disabled the account, changed its role, unit or
+    district, or signed it out everywhere; see core.access.accounts.check_session)."""
+    actor = st.session_state.get(USER_KEY)
+    if actor is None:
+        return None
+    began = st.session_state.setdefault(BEGAN_KEY, datetime.now())
+    with db() as session:
+        check = accounts.check_session(session, actor=actor, began_at=began, demo_mode=settings().demo)
+    if check.actor is None:
+        st.session_state[USER_KEY] = None
+        st.session_state.pop(BEGAN_KEY, None)
+        st.session_state[ENDED_KEY] = check.reason
+        return None
+    st.session_state[USER_KEY] = check.actor
+    return check.actor
+
+
 def current_actor() -> Actor:
-    """The signed-in actor; without one the page stops here, showing only a link home.
+    """The signed-in actor, re-checked on this run; without one the page stops here, showing
+    only a link home (and why the session ended, if it just did).
 
     Why every page needs this: a freshly started Streamlit process runs its first request with
     the legacy pages/ auto-discovery (PagesManager.uses_pages_directory, set before app.py's
     st.navigation ever ran), so a deep link like /users runs pages/users.py without app.py's
-    sign-in. Once any session has run app.py the process uses st.navigation only."""
-    actor = st.session_state.get(USER_KEY)
+    sign-in (`server.py` switches that off at start-up; `streamlit run app.py` and AppTest do
+    not). So the check is made here too, not only in app.py."""
+    actor = checked_actor()
     if actor is None:
+        if st.session_state.get(ENDED_KEY):
+            st.info(t("login.session_ended"), icon=":material/logout:")
         st.markdown(f"[{t('login.go_home')}](/)")
         st.stop()
     return actor

@@ -223,7 +223,8 @@ class _Sender:
         self.body += message.get("body", b"")
         if message.get("more_body"):
             return
-        body = self.body.replace(b"<script", f'<script src="./{BASE_SCRIPT_PATH}"></script><script'.encode(), 1)
+        first = f'<script src="./{BASE_SCRIPT_PATH}"></script><script'.encode()
+        body = self.body.replace(b"<script", first, 1)
         headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
         await self.send(dict(self.start, headers=headers + [(b"content-length", str(len(body)).encode())]))
         await self.send({"type": "http.response.body", "body": body})

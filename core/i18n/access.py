@@ -9,7 +9,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login.locked": ("尝试次数过多，登录已暂停，请于 {until} 后再试",
                      "Too many attempts: signing in is paused until {until}; try again then"),
     "login.session_ended": ("您的账号已被管理员变更或已在别处退出，请重新登录",
-                            "Your account was changed by an admin or signed out elsewhere: please sign in again"),
+                            "Your account was changed by an admin or signed out elsewhere: "
+                            "please sign in again"),
     "login.go_home": ("请先登录 →", "Please sign in first →"),
     "login.empty": ("请输入用户名和密码", "Enter username and password"),
     "login.demo_accounts": ("演示账号（密码均为 {password}）", "Demo accounts (password {password} for all)"),
@@ -36,7 +37,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.password_short": ("至少 {n} 个字符", "at least {n} characters"),
     "err.password_long": ("不能超过 {n} 个字节（约 {n} 个英文字符或 24 个汉字）",
                           "at most {n} bytes (about {n} letters or 24 Chinese characters)"),
-    "err.unit_required": ("填报员账号必须绑定单位或区县", "a unit account must be bound to a unit or district"),
+    "err.unit_required": ("填报员账号必须绑定单位或区县",
+                          "a unit account must be bound to a unit or district"),
     "err.no_unit": ("没有编号为 {id} 的单位", "no unit with id {id}"),
     "err.no_district": ("没有编号为 {id} 的区县", "no district with id {id}"),
     "err.no_user": ("没有编号为 {id} 的账号", "no account with id {id}"),
@@ -47,8 +49,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.cookie_key_missing": ("未配置登录密钥：请在 .streamlit/secrets.toml 的 [auth] 中设置 cookie_key"
                                "（至少 32 字节的随机字符串，例如 python3 -c \"import secrets; "
                                "print(secrets.token_urlsafe(48))\" 的输出）",
-                               "No sign-in key: set cookie_key under [auth] in .streamlit/secrets.toml (a random "
-                               "string of at least 32 bytes, e.g. the output of python3 -c \"import secrets; "
+                               "No sign-in key: set cookie_key under [auth] in .streamlit/secrets.toml "
+                               "(a random string of at least 32 bytes, e.g. the output of "
+                               "python3 -c \"import secrets; "
                                "print(secrets.token_urlsafe(48))\")"),
     "err.cookie_key_demo": ("登录密钥是演示模式的公开密钥，不能在正式环境使用：请换成自己生成的随机字符串",
                             "The sign-in key is demo mode's public key and cannot be used for real: "

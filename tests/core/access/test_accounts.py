@@ -10,7 +10,7 @@ from core.access.permissions import SYSTEM
 from core.domain import Role
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
 from db.models import AuditEntry, User
-from tests.factories import make_actor, make_user, unit_id
+from tests.factories import make_actor, unit_id
 
 NOW = datetime(2026, 11, 26, 9, 0)
 LATER = NOW + timedelta(minutes=5)

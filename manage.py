@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The admin command line: migrate, seed-demo, create-user. Uses LEDGER_DATABASE_URL like the app."""
+"""The admin command line: migrate, seed-demo, accounts, Excel import/export, kiosk tokens, backup and
+restore. Uses LEDGER_DATABASE_URL (and LEDGER_DATA_DIR) like the app."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 from core.access.permissions import SYSTEM
 from core.domain import Role
 from core.errors import LedgerError
-from core.settings import load_settings
+from core.settings import SettingsError, load_settings
 
 
 def cmd_migrate(args, url: str) -> int:
@@ -46,6 +47,75 @@ def cmd_create_user(args, url: str) -> int:
                            role=Role(args.role), unit_id=args.unit_id, district_id=args.district_id)
         print(f"created {user.username} ({user.role}) id={user.id}")
     return 0
+
+
+def cmd_user(args, url: str) -> int:
+    """Account administration from the console (as "system", audited): what 用户管理 does."""
+    from datetime import datetime
+
+    from core.access import accounts, users
+    from db.engine import session_scope
+    now = datetime.now()
+    with session_scope(url) as session:
+        if args.action == "list":
+            for row in users.list_users(session, actor=SYSTEM, now=now):
+                state = "active" if row.is_active else "disabled"
+                lock = f"\tlocked until {row.locked_until:%H:%M}" if row.locked_until else ""
+                demo = "\tdemo" if row.is_demo else ""
+                print(f"{row.username}\t{row.role.value}\t{state}\t{row.unit or ''}{lock}{demo}")
+            return 0
+        user = accounts.find_user(session, actor=SYSTEM, username=args.username)
+        common = dict(actor=SYSTEM, user_id=user.id, now=now)
+        if args.action in ("disable", "enable"):
+            accounts.set_active(session, **common, active=args.action == "enable",
+                                expected_version=user.version)
+        elif args.action == "reset-password":
+            password = args.password or getpass.getpass("new password: ")
+            accounts.reset_password(session, **common, password=password, expected_version=user.version)
+        elif args.action == "set-role":
+            accounts.change_role(session, **common, role=Role(args.role), unit_id=args.unit_id,
+                                 district_id=args.district_id, expected_version=user.version)
+        elif args.action == "sign-out-everywhere":
+            accounts.sign_out_everywhere(session, **common)
+        else:
+            accounts.unlock(session, actor=SYSTEM, username=user.username, now=now)
+    print(f"{args.action}: {args.username} done (its open sessions have ended)")
+    return 0
+
+
+def cmd_remove_demo_accounts(args, url: str) -> int:
+    from datetime import datetime
+
+    from core.access import accounts
+    from db.engine import session_scope
+    with session_scope(url) as session:
+        removed = accounts.remove_demo_accounts(session, actor=SYSTEM, now=datetime.now())
+    print(f"demo accounts: {removed.deleted} deleted, {removed.disabled} disabled "
+          "(kept because the audit trail or records name them; they can no longer sign in)")
+    return 0
+
+
+def _user_commands(sub) -> None:
+    u = sub.add_parser("user", help="manage an account: list, disable, enable, reset-password, "
+                                    "set-role, sign-out-everywhere, unlock (audited as system)")
+    actions = u.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every account: name, role, state, unit, sign-in lock")
+    for name, text in (("disable", "disable NAME (its sessions end)"), ("enable", "enable NAME again"),
+                       ("sign-out-everywhere", "end every session and cookie of NAME"),
+                       ("unlock", "lift a sign-in lock on NAME (e.g. the only admin, locked out)")):
+        actions.add_parser(name, help=text).add_argument("username")
+    reset = actions.add_parser("reset-password", help="give NAME a new password (asked if not given)")
+    reset.add_argument("username")
+    reset.add_argument("--password")
+    role = actions.add_parser("set-role", help="give NAME another role and unit/district")
+    role.add_argument("username")
+    role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    role.add_argument("--unit-id", type=int)
+    role.add_argument("--district-id", type=int)
+    u.set_defaults(fn=cmd_user)
+    d = sub.add_parser("remove-demo-accounts", help="delete the demo accounts (or disable those the "
+                                                    "audit trail names) so they can never sign in")
+    d.set_defaults(fn=cmd_remove_demo_accounts)
 
 
 def cmd_import_ledger(args, url: str) -> int:
@@ -152,6 +222,7 @@ def parser() -> argparse.ArgumentParser:
     u.set_defaults(fn=cmd_create_user)
     _kiosk_token_commands(sub)
     _ledger_file_commands(sub)
+    _user_commands(sub)
     return p
 
 
@@ -179,10 +250,9 @@ def _ledger_file_commands(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    url = load_settings().database_url
     try:
-        return args.fn(args, url)
-    except LedgerError as exc:
+        return args.fn(args, load_settings().database_url)
+    except (LedgerError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -171,6 +171,15 @@ def unlock(session: Session, *, actor: Actor, username: str, now: datetime) -> N
                  after={"username": username, "at": now.isoformat()})
 
 
+def find_user(session: Session, *, actor: Actor, username: str) -> User:
+    """The account named `username` (admin only); raises NotFound."""
+    guard_admin(session, actor, "user.find", None, {"username": username})
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(say("err.no_user_named", name=username))
+    return user
+
+
 # ---------------------------------------------------------------- demo accounts
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from core.excel.imports import ImportPreview, import_ledger, preview_import
 from core.ledger.query import inspection_choices
 from ui.common import current_actor, db, lang, t
 from ui.forms import flash, form_generation, joined, problem_frame, reset_forms, show_error, show_flash
+from ui.text import plain
 
 SCOPE = "import"
 actor = current_actor()
@@ -28,7 +29,7 @@ def preview_of(upload, inspection: str | None) -> ImportPreview:
 
 def show_preview(preview: ImportPreview) -> None:
     if preview.sheet:
-        st.caption(t("import_ledger.sheet", sheet=preview.sheet,
+        st.caption(t("import_ledger.sheet", sheet=plain(preview.sheet),
                      rows=joined(map(str, preview.header_rows))))
     cols = st.columns(4)
     for col, (key, value) in zip(cols, (("new", preview.new), ("changed", preview.changed),
@@ -37,9 +38,9 @@ def show_preview(preview: ImportPreview) -> None:
         col.metric(t(f"import_ledger.metric.{key}"), f"{value:,}")
     if preview.columns:
         with st.expander(t("import_ledger.columns", n=len(preview.columns))):
-            st.write(joined(preview.columns.values()))
+            st.markdown(plain(joined(preview.columns.values())))
     if preview.ignored_columns:
-        st.warning(t("import_ledger.ignored", columns=joined(preview.ignored_columns)))
+        st.warning(t("import_ledger.ignored", columns=plain(joined(preview.ignored_columns))))
     if preview.skipped_rows:
         st.caption(t("import_ledger.skipped", rows=joined(map(str, preview.skipped_rows))))
 
@@ -62,7 +63,7 @@ def confirm(data: bytes, inspection: str | None, filename: str) -> None:
     except LedgerError as exc:
         show_error(exc)
         return
-    flash(t("import.summary", sheet=result.sheet, created=result.created, changed=result.changed,
+    flash(t("import.summary", sheet=plain(result.sheet), created=result.created, changed=result.changed,
             unchanged=result.unchanged))
     reset_forms(SCOPE, 0)   # a new uploader: the imported file is gone from the page
     st.rerun()

@@ -7,7 +7,7 @@ from core.access.audit import ledger_revision
 from core.errors import LedgerError, ValidationFailed
 from core.excel.imports import ImportPreview, import_ledger, preview_import
 from core.ledger.query import inspection_choices
-from ui.common import current_actor, db, lang, t
+from ui.common import current_actor, db, lang, settings, t
 from ui.forms import flash, form_generation, joined, problem_frame, reset_forms, show_error, show_flash
 from ui.text import plain
 
@@ -76,7 +76,8 @@ st.caption(t("import_ledger.export_hint"))
 with db() as session:
     sources = [name for _, name in inspection_choices(session)]
 left, right = st.columns([3, 2])
-upload = left.file_uploader(t("import_ledger.file"), key=f"import_file_{form_generation(SCOPE, 0)}")
+upload = left.file_uploader(t("import_ledger.file"), key=f"import_file_{form_generation(SCOPE, 0)}",
+                            type=["xlsx"], max_upload_size=max(1, int(settings().import_max_mb)))
 inspection = right.selectbox(t("import_ledger.inspection"), sources, index=None, key="import_inspection",
                              placeholder=t("import_ledger.inspection_none"))
 if upload is None:

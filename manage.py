@@ -118,26 +118,46 @@ def _user_commands(sub) -> None:
     d.set_defaults(fn=cmd_remove_demo_accounts)
 
 
+def _print_refusal(exc, max_errors: int) -> None:
+    from core.i18n import label, translate
+    print(translate("import.failed", count=len(exc.problems)), file=sys.stderr)
+    for p in exc.problems[:max_errors]:
+        key = "import.problem" if p.row is not None else "import.problem_file"
+        print(translate(key, row=p.row, column=p.column, message=p.message), file=sys.stderr)
+    if len(exc.problems) > max_errors:
+        print(translate("import.more_problems", count=len(exc.problems) - max_errors), file=sys.stderr)
+    for draft in getattr(exc, "new_inspections", []):
+        print(translate("import.cli.new_inspection", name=draft.name, kind=label(draft.kind),
+                        level=label(draft.level), why="；".join(draft.reasons)), file=sys.stderr)
+    if getattr(exc, "new_inspections", None):
+        print(translate("import.cli.confirm"), file=sys.stderr)
+
+
 def cmd_import_ledger(args, url: str) -> int:
     from pathlib import Path
 
+    from core.domain import InspectionKind, SourceLevel
     from core.errors import ValidationFailed
     from core.excel.imports import import_ledger
     from core.i18n import translate
     from db.engine import session_scope
-    data = Path(args.path).read_bytes()
+    limit = int(load_settings().import_max_mb * 1024 * 1024)
+    path = Path(args.path)
+    if path.stat().st_size > limit:
+        raise LedgerError(translate("import.err.too_big", size=f"{path.stat().st_size / 2**20:.1f}",
+                                    limit=f"{limit / 2**20:.1f}"))
+    choice = None
+    if args.inspection_kind or args.inspection_level:
+        choice = (InspectionKind(args.inspection_kind or "routine"),
+                  SourceLevel(args.inspection_level or "city"))
     try:
         with session_scope(url) as session:
-            result = import_ledger(session, actor=SYSTEM, data=data, dry_run=args.dry_run,
-                                   inspection=args.inspection, filename=Path(args.path).name)
+            result = import_ledger(session, actor=SYSTEM, data=path.read_bytes(), dry_run=args.dry_run,
+                                   inspection=args.inspection, filename=path.name, max_bytes=limit,
+                                   create_inspections=args.create_inspections,
+                                   inspection_choices={"*": choice} if choice else None)
     except ValidationFailed as exc:
-        print(translate("import.failed", count=len(exc.problems)), file=sys.stderr)
-        for p in exc.problems[:args.max_errors]:
-            key = "import.problem" if p.row is not None else "import.problem_file"
-            print(translate(key, row=p.row, column=p.column, message=p.message), file=sys.stderr)
-        if len(exc.problems) > args.max_errors:
-            print(translate("import.more_problems", count=len(exc.problems) - args.max_errors),
-                  file=sys.stderr)
+        _print_refusal(exc, args.max_errors)
         return 2
     key = "import.summary_dry" if result.dry_run else "import.summary"
     print(translate(key, sheet=result.sheet, created=result.created, changed=result.changed,
@@ -232,6 +252,13 @@ def _ledger_file_commands(sub) -> None:
     i.add_argument("path")
     i.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     i.add_argument("--inspection", help="问题来源 (inspection name) of rows that name none")
+    i.add_argument("--create-inspections", action="store_true",
+                   help="create the inspections the file names that are not in the database "
+                        "(kind and level inferred from each name; see the refusal's list)")
+    i.add_argument("--inspection-kind", choices=["routine", "special", "stationed", "daily"],
+                   help="with --create-inspections: the kind of every inspection created")
+    i.add_argument("--inspection-level", choices=["central", "ministry", "city"],
+                   help="with --create-inspections: the level of every inspection created")
     i.add_argument("--max-errors", type=int, default=200, help="errors printed at most")
     i.set_defaults(fn=cmd_import_ledger)
     e = sub.add_parser("export-ledger", help="export the filtered ledger to .xlsx (import layout)")

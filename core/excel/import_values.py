@@ -24,6 +24,7 @@ from core.ledger.deadlines import Deadline, DeadlineError, parse_deadline
 from db.models import District, Inspection, Unit
 from db.reference import CITYWIDE_NAMES
 
+MAX_SOURCE_NAME = 120   # Inspection.name
 UNIT_SEPARATORS = re.compile(r"[、,，;；\n]+")
 _DATE_TEXT = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
@@ -204,12 +205,22 @@ def _units(lk: Lookups) -> Callable:
     return convert
 
 
+@dataclass(frozen=True)
+class UnknownSource:
+    """A 问题来源 naming no inspection in the database: created only when the user confirms."""
+
+    name: str
+
+
 def _inspection(lk: Lookups) -> Callable:
     def convert(value):
         ref = lk.inspections.get(normalise_text(value))
-        if ref is None:
-            raise CellError("unknown_inspection", text=clean_text(value))
-        return ref.id
+        if ref is not None:
+            return ref.id
+        name = clean_text(value)
+        if len(name) > MAX_SOURCE_NAME:
+            raise CellError("too_long", limit=MAX_SOURCE_NAME, length=len(name))
+        return UnknownSource(name)
     return convert
 
 

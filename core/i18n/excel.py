@@ -97,6 +97,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.col.code": ("编号", "Code"),
     "import.col.action": ("处理", "Action"),
     "import.col.changes": ("变更", "Changes"),
+    "import_sources.intro": ("文件中有 {n} 个问题来源（督察）不在系统中。"
+                             "请核对下面按名称推断的督察类型和层级，确认后导入时将新建这些督察：",
+                             "{n} source(s) (inspections) in the file are not in the ledger. Check the kind "
+                             "and level taken from each name; once confirmed the import creates them:"),
+    "import_sources.because": ("推断依据：{why}", "Taken from: {why}"),
+    "import_sources.assumed": ("（名称未写明，按默认）", "(not in the name: the default)"),
+    "import_sources.chosen": ("（已手动选择）", "(chosen)"),
+    "import_sources.kind": ("督察类型", "Kind"),
+    "import_sources.level": ("来源层级", "Level"),
+    "import_sources.confirm": ("确认新建以上 {n} 个督察", "Create these {n} inspection(s)"),
     "import_ledger.title": ("导入 Excel 台账", "Import an Excel ledger"),
     "import_ledger.intro": ("上传 .xlsx 台账：先预览每一行将新增、修改还是不变，"
                             "以及每处错误（按 Excel 行号和列名），"

@@ -12,4 +12,5 @@ from starlette.middleware import Middleware
 from ui import web
 
 web.refuse_to_start_if_misconfigured()
-app = st.App("app.py", lifespan=web.lifespan, routes=web.ROUTES, middleware=[Middleware(web.SecurityHeaders)])
+app = st.App("app.py", lifespan=web.lifespan, routes=web.ROUTES, middleware=[Middleware(web.SecurityHeaders)],
+             on_script_error=web.on_script_error)

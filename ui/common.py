@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import NoReturn
 
 import streamlit as st
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from core import i18n
@@ -15,6 +18,7 @@ from core.access.permissions import Actor
 from core.settings import Settings, load_settings
 from db.engine import session_scope
 
+log = logging.getLogger(__name__)
 LANG_KEY = "lang"
 USER_KEY = "user"
 BEGAN_KEY = "session_began_at"     # when this session's sign-in happened (or its cookie was issued)
@@ -26,11 +30,29 @@ def settings() -> Settings:
     return load_settings()
 
 
+# The database cannot be reached (stopped, restarting, network gone) or is busy (SQLite's lock):
+# the run stops with a message; nothing was written (the transaction rolled back), the session
+# survives, and the next run tries again (pool_pre_ping replaces dead connections).
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 @contextmanager
 def db() -> Iterator[Session]:
-    """A transaction on the configured ledger."""
-    with session_scope(settings().database_url) as session:
-        yield session
+    """A transaction on the configured ledger; if the database is unreachable, the page says so
+    (in the user's language, no traceback) and this run stops."""
+    try:
+        with session_scope(settings().database_url) as session:
+            yield session
+    except UNAVAILABLE as exc:
+        database_unavailable(exc)
+
+
+def database_unavailable(exc: Exception) -> NoReturn:
+    """Say that the ledger cannot be reached now and stop the run (the error goes to the log)."""
+    log.warning("database unavailable: %s", str(exc).splitlines()[0][:300])
+    st.error(t("error.database"), icon=":material/cloud_off:")
+    st.button(t("error.database_retry"), key=f"db_retry_{id(exc)}", icon=":material/refresh:")
+    st.stop()
 
 
 def lang() -> str:

@@ -86,6 +86,17 @@ async def lifespan(_app) -> Iterator[dict]:
     yield {}
 
 
+def on_script_error(exc: Exception) -> bool:
+    """Any error a page did not handle: one line in the user's language instead of Streamlit's
+    generic notice (showErrorDetails = "none" keeps the details out either way; they are logged)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from ui.common import t
+    key = "error.database" if isinstance(exc, (OperationalError, InterfaceError)) else "error.unexpected"
+    st.error(t(key), icon=":material/error:")
+    return True
+
+
 # ---------------------------------------------------------------- the cookie routes
 
 def image_tag(path: str, **params: str) -> str:

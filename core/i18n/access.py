@@ -84,4 +84,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.cookie_key_short": ("登录密钥太短（{length} 字节）：至少需要 {n} 字节的随机字符串",
                              "The sign-in key is too short ({length} bytes): use a random string of at "
                              "least {n} bytes"),
+    "error.database": ("数据库暂时无法连接：刚才的操作没有保存。请稍后点“重试”或刷新页面。",
+                       "The ledger's database cannot be reached just now: nothing was saved. "
+                       "Try again in a moment."),
+    "error.database_retry": ("重试", "Try again"),
+    "error.unexpected": ("出现了意外错误，已记录在服务器日志中；刚才的操作没有保存。请刷新页面重试。",
+                         "Something unexpected went wrong (it is in the server log); nothing was saved. "
+                         "Reload the page and try again."),
 }

@@ -296,6 +296,8 @@ class _Planner:
             cols["inspection_id"] = row.inspection_id
         units = {role: (() if row.values[f] is BLANK else row.values[f])
                  for f, role in ROLES.items() if f in self.headers}
+        if UnitRole.LEAD in units and not units[UnitRole.LEAD] and units.get(UnitRole.RESPONSIBLE):
+            units[UnitRole.LEAD] = units[UnitRole.RESPONSIBLE][:1]   # as _new does: re-import changes nothing
         deadline = None
         if "deadline" in self.headers and row.values["deadline"] is not BLANK:
             old = row.existing or {}

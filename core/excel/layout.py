@@ -20,8 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import domain as d
-from core.errors import LedgerError
-from core.excel.safety import Limits, check_workbook
+from core.excel.safety import Limits, SheetError, check_workbook
 from core.i18n import ENUM_LABELS
 
 HEADER_SCAN_ROWS = 15   # the header must start within the first rows of a sheet
@@ -151,14 +150,6 @@ GROUP_NAMES = frozenset(normalise_header(c.group) for c in COLUMNS if c.group)
 
 
 # ---------------------------------------------------------------- reading a sheet
-
-class SheetError(LedgerError):
-    """The file is not a readable workbook, or no sheet has a ledger header."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.key, self.params = key, params
-
 
 @dataclass(frozen=True)
 class SheetColumn:

@@ -18,6 +18,8 @@ import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 
+from core.errors import LedgerError
+
 MB = 1024 * 1024
 
 
@@ -30,8 +32,16 @@ class Limits:
     max_cells: int = 1_500_000             # <c> elements in all worksheets
 
 
-def _fail(key: str, **params):
-    from core.excel.layout import SheetError  # layout imports this module
+class SheetError(LedgerError):
+    """The file is not a readable workbook, or no sheet has a ledger header (key: the catalogue
+    message import.err.<key>; params fill it)."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+def _fail(key: str, **params) -> SheetError:
     return SheetError(key, **params)
 
 
@@ -74,7 +84,7 @@ def check_workbook(data: bytes, limits: Limits | None = None) -> None:
         raise _fail("too_big", size=_mb(len(data)), limit=_mb(limits.max_bytes))
     try:
         z = zipfile.ZipFile(BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except Exception:  # noqa: BLE001 - zipfile on untrusted bytes: BadZipFile, struct.error, …
         raise _fail("unreadable", detail="not a zip") from None
     with z:
         cells = 0
@@ -83,8 +93,9 @@ def check_workbook(data: bytes, limits: Limits | None = None) -> None:
                 continue
             try:
                 found = _scan(z, part)
-            except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError,
-                    NotImplementedError) as exc:   # bad CRC, encrypted, unsupported compression
+            except SheetError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - bad CRC, zlib.error, encrypted, unsupported method
                 raise _fail("unreadable", detail=type(exc).__name__) from None
             if part.filename.startswith("xl/worksheets/"):
                 cells += found

@@ -98,8 +98,11 @@ def private_postgres():
 
 # ---------------------------------------------------------------- 1. under an open page
 
-def database_restart_under_a_page(pg: PrivatePostgres, data_dir: Path) -> dict:
-    """Sign in, stop the database, act on the page, start it, act again; returns what was seen."""
+def database_restart_under_a_page(pg: PrivatePostgres, data_dir: Path, browser=None) -> dict:
+    """Sign in, stop the database, act on the page, start it, act again; returns what was seen.
+    `browser`: a Playwright browser to use (pytest's own; one sync Playwright per process)."""
+    from contextlib import nullcontext
+
     from playwright.sync_api import sync_playwright
 
     from db import migrate
@@ -116,9 +119,11 @@ def database_restart_under_a_page(pg: PrivatePostgres, data_dir: Path) -> dict:
     try:
         app = f"http://127.0.0.1:{port}"
         _wait_healthy(app, server)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        with (nullcontext(None) if browser else sync_playwright()) as p:
+            own = browser is None
+            browser = browser or p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+            page = context.new_page()
             page.on("console", lambda m: seen["console_errors"].append(m.text) if m.type == "error" else None)
             page.goto(app)
             page.get_by_label("用户名").wait_for(timeout=60_000)
@@ -146,7 +151,9 @@ def database_restart_under_a_page(pg: PrivatePostgres, data_dir: Path) -> dict:
             seen["recovered"] = page.get_by_text("数据库暂时无法连接").count() == 0
             seen["still_signed_in"] = page.get_by_role("button", name="退出登录").count() == 1
             page.screenshot(path=str(ROOT / "test-artifacts" / "fault-database-back.png"), full_page=True)
-            browser.close()
+            context.close()
+            if own:
+                browser.close()
     finally:
         server.terminate()
         server.wait(10)

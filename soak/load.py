@@ -172,7 +172,14 @@ def _read(url: str, actor, item_id: int, detail: bool) -> None:
 
 
 def worker(url: str, username: str, hot: list[int], seconds: float, queue) -> None:
-    """One user, acting until the time is up; every outcome goes to `queue`."""
+    """One user, acting until the time is up; every outcome goes to `queue` (even if it fails)."""
+    try:
+        _work(url, username, hot, seconds, queue)
+    except BaseException as exc:  # noqa: BLE001 - report, never leave the parent waiting
+        queue.put([Outcome("worker", 0.0, "error", detail=f"{username}: {type(exc).__name__}: {exc}"[:300])])
+
+
+def _work(url: str, username: str, hot: list[int], seconds: float, queue) -> None:
     from core.errors import LedgerError
     random.seed(hash(username) ^ os.getpid())
     actor = _actor(url, username)
@@ -263,17 +270,36 @@ def run(*, url: str, seconds: float, workers: int, browser_sessions: int = 0) ->
     for proc in procs:
         proc.start()
     report = Report(workers=workers)
-    for _ in procs:
-        got = queue.get(timeout=seconds + 600)
-        if isinstance(got, tuple):
-            report.browser_loads, report.browser_errors = got[1], got[2]
-        else:
-            report.outcomes += got
+    _collect(queue, procs, report, deadline=time.monotonic() + seconds + 600)
     for proc in procs:
         proc.join(30)
     report.seconds = seconds            # rates over the bounded run, not the set-up around it
     report.elapsed = time.monotonic() - started
     return report
+
+
+def _collect(queue, procs, report: Report, *, deadline: float) -> None:
+    """Every process's outcomes; a process that died without reporting, or the deadline, is an
+    unhandled error (never a wait without end)."""
+    import queue as queues
+    pending = len(procs)
+    while pending and time.monotonic() < deadline:
+        try:
+            got = queue.get(timeout=5)
+        except queues.Empty:
+            dead = [p for p in procs if p.exitcode not in (None, 0)]
+            if dead and len(dead) >= pending:
+                break
+            continue
+        pending -= 1
+        if isinstance(got, tuple):
+            report.browser_loads, report.browser_errors = got[1], got[2]
+        else:
+            report.outcomes += got
+    if pending:
+        codes = [p.exitcode for p in procs]
+        report.outcomes.append(Outcome("run", 0.0, "error", detail=f"{pending} processes never reported "
+                                                                   f"(exit codes {codes})"))
 
 
 def check(url: str, report: Report) -> list[str]:

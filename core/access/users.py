@@ -79,6 +79,8 @@ def _validate(session: Session, username: str, display_name: str, password: str,
         problems.append(FieldProblem(None, "username", say("err.username_taken", name=username)))
     if len(display_name) > MAX_DISPLAY_NAME:
         problems.append(FieldProblem(None, "display_name", say("err.too_long", n=MAX_DISPLAY_NAME)))
+    elif any(not ch.isprintable() for ch in display_name):     # NUL, controls: not a name
+        problems.append(FieldProblem(None, "display_name", say("err.unprintable")))
     return problems + password_problems(password) + scope_problems(session, role, unit_id, district_id)
 
 
@@ -131,6 +133,8 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
     at the same bcrypt cost, and is locked after the same number of failures: the answers never
     tell whether an account exists. While the name or the client is locked nothing is checked."""
     window = timedelta(minutes=lockout_minutes)
+    # PostgreSQL text cannot hold NUL: a name with one is no account's (and is counted as typed)
+    username, client = username.replace("\x00", "\ufffd"), client and client.replace("\x00", "\ufffd")
     account, address = throttle.key_of(username), throttle.key_of(client)
     until = throttle.locked_until(session, keys=[(throttle.ACCOUNT, account),
                                                  (throttle.CLIENT, address)], now=now)

@@ -58,6 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # account errors raised by core (core.messages.say)
     "err.username_chars": ("只能使用字母、数字、“_”或“.”", "letters, digits, '_' or '.' only"),
     "err.username_taken": ("用户名 {name} 已被使用", "username {name} is taken"),
+    "err.unprintable": ("含有不可显示的控制字符", "contains control characters"),
     "err.password_short": ("至少 {n} 个字符", "at least {n} characters"),
     "err.password_long": ("不能超过 {n} 个字节（约 {n} 个英文字符或 24 个汉字）",
                           "at most {n} bytes (about {n} letters or 24 Chinese characters)"),

@@ -1,3 +1,3 @@
-"""The soak tests drive a browser too: the browser tests' fixture."""
+"""The soak tests drive a browser too: the browser tests' fixtures."""
 
-from tests.browser.conftest import chromium_path  # noqa: F401
+from tests.browser.conftest import browser, chromium_path  # noqa: F401

@@ -28,9 +28,9 @@ def _private_postgres_available() -> bool:
 
 
 @pytest.mark.skipif(not _private_postgres_available(), reason="no PostgreSQL binaries for a private cluster")
-def test_the_database_stops_and_returns(chromium_path, tmp_path):
+def test_the_database_stops_and_returns(browser, tmp_path):
     with faults.private_postgres() as pg:
-        seen = faults.database_restart_under_a_page(pg, tmp_path)
+        seen = faults.database_restart_under_a_page(pg, tmp_path, browser)
     assert seen["message"] and not seen["traceback"] and seen["recovered"] and seen["still_signed_in"]
     assert seen["console_errors"] == []
     with faults.private_postgres() as pg:

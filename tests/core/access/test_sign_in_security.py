@@ -122,3 +122,13 @@ def test_the_lock_shows_on_the_account_list(session):
         attempt(session, "gina", "bad")
     row = next(r for r in users.list_users(session, actor=admin, now=NOW) if r.username == "gina")
     assert row.locked_until == NOW + timedelta(minutes=15)
+
+
+def test_a_nul_byte_in_the_name_is_just_a_wrong_name(session):
+    """PostgreSQL text cannot hold NUL; the fuzzer typed one (it raised DataError before)."""
+    result = attempt(session, "ad\x00min", "whatever", client="1.2.3.4\x00")
+    assert not result.ok and result.locked_until is None
+    with pytest.raises(users.ValidationFailed) as exc:
+        users.create_user(session, actor=SYSTEM, username="nul_name", display_name="张\x00三",
+                          password="long-enough-1", role=Role.VIEWER)
+    assert exc.value.problems[0].column == "display_name"

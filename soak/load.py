@@ -324,7 +324,11 @@ def check(url: str, report: Report) -> list[str]:
             item = s.get(Item, item_id)
             versions = sorted(o.version for o in writes)     # hot items start at version 1
             if versions != list(range(2, 2 + len(versions))) or item.version != versions[-1]:
-                problems.append(f"item {item_id}: accepted versions {versions[:5]}…, final {item.version}")
+                dupes = sorted({v for v in versions if versions.count(v) > 1})
+                gaps = sorted(set(range(2, item.version + 1)) - set(versions))
+                problems.append(f"item {item_id}: {len(versions)} accepted writes, final version "
+                                f"{item.version}, versions written twice {dupes[:5]}, versions no "
+                                f"accepted write made {gaps[:5]}")
             edits = [o for o in writes if o.kind == "edit"]
             if edits and item.measures != max(edits, key=lambda o: o.version).token:
                 problems.append(f"item {item_id}: final 整改措施 {item.measures!r} is not the last "

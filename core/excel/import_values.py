@@ -124,7 +124,19 @@ def _text(limit: int | None) -> Callable:
     return convert
 
 
+INT_RANGE = (-2**31, 2**31 - 1)   # what an INTEGER column holds on PostgreSQL
+
+
 def to_int(value) -> int:
+    """A whole number a database INTEGER holds; raises CellError (the fuzzer's 9.2e18 序号
+    overflowed SQLite and PostgreSQL before)."""
+    number = _whole(value)
+    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+        raise CellError("int_range", text=clean_text(value))
+    return number
+
+
+def _whole(value) -> int:
     if isinstance(value, bool):
         raise CellError("not_integer", text=value)
     if isinstance(value, int):

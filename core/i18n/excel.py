@@ -14,6 +14,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.err.required": ("必填项为空", "Required cell is empty"),
     "import.err.too_long": ("超过 {limit} 个字（{length} 个字）",
                             "Longer than {limit} characters ({length})"),
+    "import.err.int_range": ("“{text}”超出范围（应为 1 到 2147483647 之间的整数）",
+                             "\"{text}\" is out of range (a whole number from 1 to 2147483647)"),
     "import.err.not_integer": ("“{text}”不是整数", "\"{text}\" is not a whole number"),
     "import.err.not_date": ("“{text}”不是日期（请填日期单元格或“2024-03-01”形式的文字）",
                             "\"{text}\" is not a date (use a date cell or text like 2024-03-01)"),

@@ -120,3 +120,13 @@ def test_the_command_line_says_it_in_one_line(database_url, monkeypatch, tmp_pat
     monkeypatch.setenv("LEDGER_IMPORT_MAX_MB", "0.001")
     assert manage.main(["import-ledger", str(path)]) == 2
     assert "文件过大" in capsys.readouterr().err
+
+
+def test_a_number_too_large_for_the_database_is_refused_by_cell(session):
+    """The fuzzer's 序号 9.2e18 overflowed SQLite's and PostgreSQL's INTEGER before."""
+    from tests.published_samples import SECTIONS, published_list
+    source = "第三轮中央生态环境保护督察"
+    rows = [dict(SECTIONS[source][0], 序号=9.223372036854776e18)]
+    preview = preview_import(session, actor=SYSTEM, data=published_list(sections={source: rows}),
+                             create_inspections=True)
+    assert [(p.column, "超出范围" in p.message) for p in preview.errors] == [("序号", True)]

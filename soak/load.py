@@ -191,7 +191,7 @@ def _work(url: str, username: str, hot: list[int], seconds: float, queue) -> Non
         started = time.perf_counter()
         try:
             if kind == "write":
-                token = f"{username}#{n}"
+                token = f"{username}#{os.getpid()}#{n}"   # two workers may act as one user
                 result, version = _write(url, actor, item_id, token, unit)
                 out.append(Outcome("report" if unit else "edit", (time.perf_counter() - started) * 1000,
                                    result, item_id, token, version))
@@ -326,13 +326,13 @@ def check(url: str, report: Report) -> list[str]:
             if versions != list(range(2, 2 + len(versions))) or item.version != versions[-1]:
                 dupes = sorted({v for v in versions if versions.count(v) > 1})
                 gaps = sorted(set(range(2, item.version + 1)) - set(versions))
-                problems.append(f"VERSION item {item_id}: {len(versions)} accepted writes, final version "
+                problems.append(f"item {item_id}: {len(versions)} accepted writes, final version "
                                 f"{item.version}, versions written twice {dupes[:5]}, versions no "
                                 f"accepted write made {gaps[:5]}")
                 logged = [e.after.get("version") for e in s.scalars(select(AuditEntry).where(
                     AuditEntry.entity == "item", AuditEntry.entity_id == str(item_id),
                     AuditEntry.outcome == "ok"))]
-                problems.append(f"VERSION item {item_id}: audit log versions twice "
+                problems.append(f"item {item_id}: audit log versions twice "
                                 f"{sorted({v for v in logged if logged.count(v) > 1})}, "
                                 f"{len(logged)} audited writes")
             edits = [o for o in writes if o.kind == "edit"]

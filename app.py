@@ -8,6 +8,7 @@ from ui.auth import current_user, sign_out
 from ui.common import label, language_switch, t
 from ui.kiosk import kiosk_actor, kiosk_navigation
 from ui.nav import navigation_for
+from ui.text import plain
 
 FAVICON = Path(__file__).parent / "ui" / "assets" / "favicon.png"
 
@@ -27,7 +28,8 @@ if actor is None:
 
 nav = navigation_for(actor.role)
 with st.sidebar:
-    st.caption(t("app.signed_in_as", name=actor.display_name or actor.username, role=label(actor.role)))
+    st.caption(t("app.signed_in_as", name=plain(actor.display_name or actor.username),
+                 role=label(actor.role)))
     if st.button(t("app.sign_out"), key="sign_out"):
         sign_out(actor)
         st.rerun()

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The admin command line: migrate, seed-demo, create-user, holidays, … Uses LEDGER_DATABASE_URL
-like the app."""
+"""The admin command line: migrate, seed-demo, accounts, Excel import/export, kiosk tokens, holidays,
+backup and restore. Uses LEDGER_DATABASE_URL (and LEDGER_DATA_DIR) like the app."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 from core.access.permissions import SYSTEM
 from core.domain import Role
 from core.errors import LedgerError
-from core.settings import load_settings
+from core.settings import SettingsError, load_settings
 
 
 def cmd_migrate(args, url: str) -> int:
@@ -49,26 +49,141 @@ def cmd_create_user(args, url: str) -> int:
     return 0
 
 
+def cmd_user(args, url: str) -> int:
+    """Account administration from the console (as "system", audited): what 用户管理 does."""
+    from datetime import datetime
+
+    from core.access import accounts, users
+    from db.engine import session_scope
+    now = datetime.now()
+    with session_scope(url) as session:
+        if args.action == "list":
+            for row in users.list_users(session, actor=SYSTEM, now=now):
+                state = "active" if row.is_active else "disabled"
+                lock = f"\tlocked until {row.locked_until:%H:%M}" if row.locked_until else ""
+                demo = "\tdemo" if row.is_demo else ""
+                print(f"{row.username}\t{row.role.value}\t{state}\t{row.unit or ''}{lock}{demo}")
+            return 0
+        user = accounts.find_user(session, actor=SYSTEM, username=args.username)
+        common = dict(actor=SYSTEM, user_id=user.id, now=now)
+        if args.action in ("disable", "enable"):
+            accounts.set_active(session, **common, active=args.action == "enable",
+                                expected_version=user.version)
+        elif args.action == "reset-password":
+            password = args.password or getpass.getpass("new password: ")
+            accounts.reset_password(session, **common, password=password, expected_version=user.version)
+        elif args.action == "set-role":
+            accounts.change_role(session, **common, role=Role(args.role), unit_id=args.unit_id,
+                                 district_id=args.district_id, expected_version=user.version)
+        elif args.action == "sign-out-everywhere":
+            accounts.sign_out_everywhere(session, **common)
+        else:
+            accounts.unlock(session, actor=SYSTEM, username=user.username, now=now)
+    print(f"{args.action}: {args.username} done (its open sessions have ended)")
+    return 0
+
+
+def cmd_remove_demo_accounts(args, url: str) -> int:
+    from datetime import datetime
+
+    from core.access import accounts
+    from db.engine import session_scope
+    with session_scope(url) as session:
+        removed = accounts.remove_demo_accounts(session, actor=SYSTEM, now=datetime.now())
+    print(f"demo accounts: {removed.deleted} deleted, {removed.disabled} disabled "
+          "(kept because the audit trail or records name them; they can no longer sign in)")
+    return 0
+
+
+def cmd_backup(args, url: str) -> int:
+    from core.backup import backup
+    made = backup(url=url, data_dir=load_settings().data_dir, path=args.path)
+    print(f"backup written to {made.path}: schema {made.revision}, {made.rows.get('item', 0)} items, "
+          f"{sum(made.rows.values())} rows, {made.files} evidence files ({made.bytes / 2**20:.1f} MB)")
+    return 0
+
+
+def cmd_restore(args, url: str) -> int:
+    from core.backup import restore
+    done = restore(url=url, data_dir=load_settings().data_dir, path=args.path, replace=args.replace)
+    print(f"restored {done.path}: {done.rows.get('item', 0)} items, {sum(done.rows.values())} rows, "
+          f"{done.files} evidence files; check it with the verify_store snippet in README")
+    return 0
+
+
+def _backup_commands(sub) -> None:
+    b = sub.add_parser("backup", help="write the database and the evidence files, consistent, to PATH")
+    b.add_argument("path")
+    b.set_defaults(fn=cmd_backup)
+    r = sub.add_parser("restore", help="restore a backup into the migrated database and LEDGER_DATA_DIR")
+    r.add_argument("path")
+    r.add_argument("--replace", action="store_true", help="overwrite a database that already holds a ledger")
+    r.set_defaults(fn=cmd_restore)
+
+
+def _user_commands(sub) -> None:
+    u = sub.add_parser("user", help="manage an account: list, disable, enable, reset-password, "
+                                    "set-role, sign-out-everywhere, unlock (audited as system)")
+    actions = u.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every account: name, role, state, unit, sign-in lock")
+    for name, text in (("disable", "disable NAME (its sessions end)"), ("enable", "enable NAME again"),
+                       ("sign-out-everywhere", "end every session and cookie of NAME"),
+                       ("unlock", "lift a sign-in lock on NAME (e.g. the only admin, locked out)")):
+        actions.add_parser(name, help=text).add_argument("username")
+    reset = actions.add_parser("reset-password", help="give NAME a new password (asked if not given)")
+    reset.add_argument("username")
+    reset.add_argument("--password")
+    role = actions.add_parser("set-role", help="give NAME another role and unit/district")
+    role.add_argument("username")
+    role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    role.add_argument("--unit-id", type=int)
+    role.add_argument("--district-id", type=int)
+    u.set_defaults(fn=cmd_user)
+    d = sub.add_parser("remove-demo-accounts", help="delete the demo accounts (or disable those the "
+                                                    "audit trail names) so they can never sign in")
+    d.set_defaults(fn=cmd_remove_demo_accounts)
+
+
+def _print_refusal(exc, max_errors: int) -> None:
+    from core.i18n import label, translate
+    print(translate("import.failed", count=len(exc.problems)), file=sys.stderr)
+    for p in exc.problems[:max_errors]:
+        key = "import.problem" if p.row is not None else "import.problem_file"
+        print(translate(key, row=p.row, column=p.column, message=p.message), file=sys.stderr)
+    if len(exc.problems) > max_errors:
+        print(translate("import.more_problems", count=len(exc.problems) - max_errors), file=sys.stderr)
+    for draft in getattr(exc, "new_inspections", []):
+        print(translate("import.cli.new_inspection", name=draft.name, kind=label(draft.kind),
+                        level=label(draft.level), why="；".join(draft.reasons)), file=sys.stderr)
+    if getattr(exc, "new_inspections", None):
+        print(translate("import.cli.confirm"), file=sys.stderr)
+
+
 def cmd_import_ledger(args, url: str) -> int:
     from pathlib import Path
 
+    from core.domain import InspectionKind, SourceLevel
     from core.errors import ValidationFailed
     from core.excel.imports import import_ledger
     from core.i18n import translate
     from db.engine import session_scope
-    data = Path(args.path).read_bytes()
+    limit = int(load_settings().import_max_mb * 1024 * 1024)
+    path = Path(args.path)
+    if path.stat().st_size > limit:
+        raise LedgerError(translate("import.err.too_big", size=f"{path.stat().st_size / 2**20:.1f}",
+                                    limit=f"{limit / 2**20:.1f}"))
+    choice = None
+    if args.inspection_kind or args.inspection_level:
+        choice = (InspectionKind(args.inspection_kind or "routine"),
+                  SourceLevel(args.inspection_level or "city"))
     try:
         with session_scope(url) as session:
-            result = import_ledger(session, actor=SYSTEM, data=data, dry_run=args.dry_run,
-                                   inspection=args.inspection, filename=Path(args.path).name)
+            result = import_ledger(session, actor=SYSTEM, data=path.read_bytes(), dry_run=args.dry_run,
+                                   inspection=args.inspection, filename=path.name, max_bytes=limit,
+                                   create_inspections=args.create_inspections,
+                                   inspection_choices={"*": choice} if choice else None)
     except ValidationFailed as exc:
-        print(translate("import.failed", count=len(exc.problems)), file=sys.stderr)
-        for p in exc.problems[:args.max_errors]:
-            key = "import.problem" if p.row is not None else "import.problem_file"
-            print(translate(key, row=p.row, column=p.column, message=p.message), file=sys.stderr)
-        if len(exc.problems) > args.max_errors:
-            print(translate("import.more_problems", count=len(exc.problems) - args.max_errors),
-                  file=sys.stderr)
+        _print_refusal(exc, args.max_errors)
         return 2
     key = "import.summary_dry" if result.dry_run else "import.summary"
     print(translate(key, sheet=result.sheet, created=result.created, changed=result.changed,
@@ -174,6 +289,8 @@ def parser() -> argparse.ArgumentParser:
     _kiosk_token_commands(sub)
     _holiday_commands(sub)
     _ledger_file_commands(sub)
+    _user_commands(sub)
+    _backup_commands(sub)
     return p
 
 
@@ -183,6 +300,13 @@ def _ledger_file_commands(sub) -> None:
     i.add_argument("path")
     i.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     i.add_argument("--inspection", help="问题来源 (inspection name) of rows that name none")
+    i.add_argument("--create-inspections", action="store_true",
+                   help="create the inspections the file names that are not in the database "
+                        "(kind and level inferred from each name; see the refusal's list)")
+    i.add_argument("--inspection-kind", choices=["routine", "special", "stationed", "daily"],
+                   help="with --create-inspections: the kind of every inspection created")
+    i.add_argument("--inspection-level", choices=["central", "ministry", "city"],
+                   help="with --create-inspections: the level of every inspection created")
     i.add_argument("--max-errors", type=int, default=200, help="errors printed at most")
     i.set_defaults(fn=cmd_import_ledger)
     e = sub.add_parser("export-ledger", help="export the filtered ledger to .xlsx (import layout)")
@@ -201,10 +325,9 @@ def _ledger_file_commands(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    url = load_settings().database_url
     try:
-        return args.fn(args, url)
-    except LedgerError as exc:
+        return args.fn(args, load_settings().database_url)
+    except (LedgerError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

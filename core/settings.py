@@ -44,6 +44,11 @@ SPECS: dict[str, SettingSpec] = {
         "LEDGER_MAX_FAILED_LOGINS", "5",
         "Wrong passwords in a row before an account is locked for LEDGER_LOCKOUT_MINUTES.",
     ),
+    "max_failed_per_client": SettingSpec(
+        "LEDGER_MAX_FAILED_PER_CLIENT", "20",
+        "Failed sign-ins from one client address (any accounts) within LEDGER_LOCKOUT_MINUTES before "
+        "that address may not sign in for LEDGER_LOCKOUT_MINUTES.",
+    ),
     "lockout_minutes": SettingSpec(
         "LEDGER_LOCKOUT_MINUTES", "15",
         "How long a locked account stays locked; it unlocks by itself afterwards.",
@@ -51,6 +56,11 @@ SPECS: dict[str, SettingSpec] = {
     "evidence_max_mb": SettingSpec(
         "LEDGER_EVIDENCE_MAX_MB", "20",
         "Largest evidence file accepted, in MB (each file of an upload; larger ones are refused).",
+    ),
+    "import_max_mb": SettingSpec(
+        "LEDGER_IMPORT_MAX_MB", "30",
+        "Largest Excel ledger accepted for import, in MB; the unpacked workbook and its sheets are "
+        "bounded too (core.excel.safety).",
     ),
 }
 
@@ -64,6 +74,8 @@ class Settings:
     max_failed_logins: int
     lockout_minutes: int
     evidence_max_mb: float = 20.0
+    max_failed_per_client: int = 20
+    import_max_mb: float = 30.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -97,7 +109,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     casts = {"bool": bool, "float": float, "int": int}
     values = {n: _parse(n, raw[n], casts[kinds[n]]) for n in ("demo", "cookie_expiry_days",
                                                               "max_failed_logins", "lockout_minutes",
-                                                              "evidence_max_mb")}
+                                                              "evidence_max_mb", "max_failed_per_client",
+                                                              "import_max_mb")}
     data_dir = Path(raw["data_dir"])
     url = raw["database_url"] or f"sqlite:///{data_dir / 'ledger.db'}"
     if not (url.startswith("sqlite") or url.startswith("postgresql")):

@@ -1,23 +1,42 @@
-"""用户管理 (admin): list accounts, create one. Permission is checked again in core."""
+"""用户管理 (admin): list accounts (with sign-in locks), create one, and manage one: disable or
+enable, reset its password, change its role and unit, sign it out everywhere, unlock it. Every
+change ends the account's open sessions; permission is checked again in core and audited."""
 
 import pandas as pd
 import streamlit as st
 
 from core.access import users
 from core.domain import Role
-from core.errors import PermissionDenied, ValidationFailed
-from core.reference_data import list_units
+from core.reference_data import list_districts, list_units
+from ui import account_admin
 from ui.common import current_actor, db, label, t
+from ui.forms import attempt, flash, show_flash
 
 actor = current_actor()
 st.title(t("users.title"))
+show_flash()
 
 with db() as session:
     units = list_units(session)
+    districts = list_districts(session)
+    rows = users.list_users(session, actor=actor)
 unit_names = {u.id: u.short_name for u in units}
 
-with st.form("create_user", clear_on_submit=True):
-    st.subheader(t("users.create"))
+st.dataframe(pd.DataFrame({
+    t("users.username"): [r.username for r in rows],
+    t("users.display_name"): [r.display_name for r in rows],
+    t("users.role"): [label(r.role) for r in rows],
+    t("users.unit"): [r.unit or "" for r in rows],
+    t("users.col.active"): [r.is_active for r in rows],
+    t("users.col.locked"): [r.locked_until for r in rows],
+    t("users.col.demo"): [r.is_demo for r in rows],
+    t("users.col.last_login"): [r.last_login_at for r in rows],
+}), hide_index=True, key="user_list")
+
+account_admin.manage(actor, rows, units, districts)
+
+with st.expander(t("users.create"), icon=":material/person_add:"), \
+        st.form("create_user", clear_on_submit=True):
     c1, c2 = st.columns(2)
     username = c1.text_input(t("users.username"), key="new_username")
     display_name = c2.text_input(t("users.display_name"), key="new_display_name")
@@ -26,24 +45,11 @@ with st.form("create_user", clear_on_submit=True):
     unit_id = st.selectbox(t("users.unit"), [None, *unit_names], key="new_unit",
                            format_func=lambda i: t("users.none") if i is None else unit_names[i])
     if st.form_submit_button(t("users.submit"), type="primary"):
-        try:
+        def create() -> None:
             with db() as session:
                 users.create_user(session, actor=actor, username=username.strip(),
                                   display_name=display_name.strip(), password=password,
                                   role=role, unit_id=unit_id)
-            st.success(t("users.created", username=username))
-        except ValidationFailed as exc:
-            st.error(t("error.invalid", detail=str(exc)))
-        except PermissionDenied:
-            st.error(t("error.permission"))
-
-with db() as session:
-    rows = users.list_users(session, actor=actor)
-st.dataframe(pd.DataFrame({
-    t("users.username"): [r.username for r in rows],
-    t("users.display_name"): [r.display_name for r in rows],
-    t("users.role"): [label(r.role) for r in rows],
-    t("users.unit"): [r.unit or "" for r in rows],
-    t("users.col.active"): [r.is_active for r in rows],
-    t("users.col.last_login"): [r.last_login_at for r in rows],
-}), hide_index=True, key="user_list")
+        if attempt(create):
+            flash(t("users.created", username=username.strip()))
+            st.rerun()

@@ -1,61 +1,56 @@
-"""Sign-in: streamlit-authenticator keeps the session cookie; `core.access.users` checks passwords.
+"""Sign-in, the sign-in cookie, and the check every run makes that the session still holds.
 
-Why not the library's own form: its failed-attempt counter does nothing with a credentials dict
-rebuilt each run (docs/stack-notes.md), and it does not tell us who failed. So the form is ours, the
-password check and throttling run in SQL (`core.access.users.authenticate`), and on success we ask the
-library to write its JWT cookie. A cookie issued before the user's last sign-out is refused
-server-side (`core.access.users.user_for_cookie`). Everything goes through `current_user()`, so an
-identity provider (`st.login`) can replace it later.
+The password check and throttling run in SQL (`core.access.users.authenticate`). The cookie is
+ours, not a script's: after a successful sign-in the page holds a one-minute claim (an invisible
+image) that the browser exchanges at `/_ledger/session` for the cookie, which the server sets
+HttpOnly and SameSite=Strict (Secure behind HTTPS; `ui.web`). A new browser session reads it from
+the WebSocket handshake (`st.context.cookies`). A cookie issued before the user's last sign-out or
+an admin's change is refused server-side (`core.access.users.user_for_cookie`), and an open
+session re-reads its account on every run (`core.access.accounts.check_session`): a disabled
+account, a new role, unit or district, or a revocation ends it at once.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
-import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.access import users
 from core.access.permissions import SYSTEM, Actor
-from ui.common import USER_KEY, db, label, settings, t
+from core.access.session_tokens import CLAIM, SESSION, CookieKeyError, issue, read
+from ui import web
+from ui.common import BEGAN_KEY, ENDED_KEY, USER_KEY, checked_actor, db, label, settings, t
+from ui.forms import in_language
 
-COOKIE_NAME = "ledger_auth"
-DEMO_COOKIE_KEY = "demo-mode-cookie-key-not-a-secret-at-all"
-
-
-def _cookie_key() -> str | None:
-    try:
-        return st.secrets["auth"]["cookie_key"]
-    except (KeyError, FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return DEMO_COOKIE_KEY if settings().demo else None
+CLAIM_KEY = "cookie_claim"         # (nonce, token, expires): the cookie the browser has yet to fetch
+WANTED_KEY = "cookie_wanted"       # set by a sign-in through the form: a cookie claim is due
+CLEAR_KEY = "clear_cookie"         # after a sign-out: the browser is asked to drop the cookie
+CLAIM_LIFETIME = timedelta(minutes=1)
 
 
-def _authenticator(cookie_key: str) -> stauth.Authenticate:
-    with db() as session:
-        creds = users.credentials(session)
-    return stauth.Authenticate(creds, cookie_name=COOKIE_NAME, cookie_key=cookie_key,
-                               cookie_expiry_days=settings().cookie_expiry_days,
-                               auto_hash=False, login_sleep_time=0)
-
-
-def _from_cookie(auth: stauth.Authenticate) -> Actor | None:
-    """The user named by a valid, unrevoked cookie, or None."""
-    try:
-        auth.login(location="unrendered")
-    except LoginError:
+def _from_cookie(key: str) -> Actor | None:
+    """The user named by this browser's valid, unrevoked sign-in cookie, or None."""
+    now = datetime.now()
+    claims = read(key=key, token=st.context.cookies.get(web.COOKIE_NAME), kind=SESSION, now=now)
+    if claims is None:
         return None
-    token = auth.cookie_controller.get_cookie()
-    if not st.session_state.get("authentication_status") or not token:
-        return None
-    issued = datetime.fromtimestamp(token["exp_date"]) - timedelta(days=settings().cookie_expiry_days)
     with db() as session:
-        user = users.user_for_cookie(session, username=token["username"], issued_at=issued)
+        user = users.user_for_cookie(session, username=claims.username, issued_at=claims.issued_at,
+                                     demo_mode=settings().demo)
         actor = users.actor_for(user) if user else None
-    if actor is None:
-        st.session_state["authentication_status"] = None
+    if actor is not None:
+        st.session_state.update({USER_KEY: actor, BEGAN_KEY: claims.issued_at})
     return actor
+
+
+def _client_address() -> str | None:
+    """The browser's address (behind the proxy: the one it forwards); None on the server itself.
+    Only a str counts (AppTest's context holds mocks)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def _sign_in_form() -> Actor | None:
@@ -69,71 +64,104 @@ def _sign_in_form() -> Actor | None:
     if not username or not password:
         st.warning(t("login.empty"))
         return None
-    cfg = settings()
+    cfg, now = settings(), datetime.now()
     with db() as session:
-        result = users.authenticate(session, username=username.strip(), password=password,
-                                    now=datetime.now(), max_failed=cfg.max_failed_logins,
-                                    lockout_minutes=cfg.lockout_minutes)
+        result = users.authenticate(session, username=username.strip(), password=password, now=now,
+                                    max_failed=cfg.max_failed_logins, lockout_minutes=cfg.lockout_minutes,
+                                    client=_client_address(),
+                                    client_max_failed=cfg.max_failed_per_client, demo_mode=cfg.demo)
         actor = users.actor_for(result.user) if result.ok else None
     if result.locked_until:
         st.error(t("login.locked", until=result.locked_until.strftime("%H:%M")))
     elif actor is None:
         st.error(t("login.failed"))
+    else:
+        st.session_state[BEGAN_KEY] = now
     return actor
 
 
 def _demo_accounts() -> None:
     with db() as session:
         users.ensure_demo_accounts(session, actor=SYSTEM)
-        accounts = users.list_demo_accounts(session)
+        shown = users.list_demo_accounts(session)
     st.info(t("app.demo_banner"))
     st.caption(t("login.demo_accounts", password=users.DEMO_PASSWORD))
-    frame = pd.DataFrame([(u, n, label(r, users.Role)) for u, n, r in accounts],
+    frame = pd.DataFrame([(u, n, label(r, users.Role)) for u, n, r in shown],
                          columns=[t("login.col.username"), t("login.col.name"), t("login.col.role")])
     st.dataframe(frame, hide_index=True)
 
 
-def current_user() -> Actor | None:
-    """The signed-in actor; renders the sign-in page and returns None when there is none."""
-    actor = st.session_state.get(USER_KEY)
+def _sign_in_page() -> Actor | None:
+    """The sign-in page; the actor once the form signs someone in (the page is then cleared)."""
+    placeholder = st.empty()
+    with placeholder.container():
+        st.title(t("app.title"))
+        st.caption(t("app.subtitle"))
+        if st.session_state.pop(ENDED_KEY, None):
+            st.info(t("login.session_ended"), icon=":material/logout:")
+        left, right = st.columns([2, 3])
+        with left:
+            actor = _sign_in_form()
+        if settings().demo and actor is None:
+            with right:
+                _demo_accounts()
+    if st.session_state.get(CLEAR_KEY):
+        st.html(web.image_tag(web.SIGN_OUT_PATH))   # the browser drops the (already revoked) cookie
     if actor is not None:
-        return actor
-    key = _cookie_key()
-    if key is None:
-        st.error(t("login.no_secret"))
-        return None
-    auth = _authenticator(key)
-    st.session_state[USER_KEY] = actor = _from_cookie(auth)
-    if actor is None:
-        placeholder = st.empty()
-        with placeholder.container():
-            st.title(t("app.title"))
-            st.caption(t("app.subtitle"))
-            left, right = st.columns([2, 3])
-            with left:
-                actor = _sign_in_form()
-            if settings().demo and actor is None:
-                with right:
-                    _demo_accounts()
-        if actor is not None:
-            placeholder.empty()
-            st.session_state.update(authentication_status=True, username=actor.username,
-                                    name=actor.display_name)
-            # Outside the placeholder, so the cookie component survives; and no st.rerun()
-            # after it, or the cookie is never written (docs/stack-notes.md).
-            auth.cookie_controller.set_cookie()
-        st.session_state[USER_KEY] = actor
+        placeholder.empty()
+        st.session_state.pop(CLEAR_KEY, None)
     return actor
 
 
+def _offer_cookie(key: str, actor: Actor) -> None:
+    """Until the browser has fetched it (or a minute has passed), show the claim that it exchanges
+    for the HttpOnly cookie; an <img> needs no script, so the page's CSP allows no inline script."""
+    claim = st.session_state.get(CLAIM_KEY)
+    now = datetime.now()
+    if claim is None and st.session_state.pop(WANTED_KEY, False):
+        nonce = secrets.token_urlsafe(16)
+        token = issue(key=key, username=actor.username, kind=CLAIM, now=now, lifetime=CLAIM_LIFETIME,
+                      nonce=nonce)
+        claim = st.session_state[CLAIM_KEY] = (nonce, token, now + CLAIM_LIFETIME)
+    if claim is None:
+        return
+    nonce, token, expires = claim
+    if web.was_claimed(nonce) or now >= expires:
+        st.session_state.pop(CLAIM_KEY, None)
+        return
+    st.sidebar.html(web.image_tag(web.SESSION_PATH, claim=token))
+
+
+def current_user() -> Actor | None:
+    """The signed-in actor, re-checked against the database on every run; renders the sign-in
+    page and returns None when there is none. With an unusable cookie key (outside demo mode)
+    nothing but that error is shown."""
+    try:
+        key = web.configured_cookie_key()
+    except CookieKeyError as exc:
+        st.error(in_language(str(exc)), icon=":material/key_off:")
+        return None
+    actor = checked_actor() or _from_cookie(key)
+    if actor is None:
+        actor = _sign_in_page()
+        st.session_state[USER_KEY] = actor
+        st.session_state[WANTED_KEY] = actor is not None
+    if actor is not None:
+        _offer_cookie(key, actor)
+    return actor
+
+
+def _forget() -> None:
+    st.session_state[USER_KEY] = None
+    for name in (BEGAN_KEY, CLAIM_KEY):
+        st.session_state.pop(name, None)
+
+
 def sign_out(actor: Actor) -> None:
-    """Revoke the user's cookies server-side, delete ours, forget the session."""
+    """Revoke the user's cookies server-side (on every device), forget the session, and have the
+    browser drop its cookie on the sign-in page that follows."""
     with db() as session:
         if actor.id is not None:
             users.revoke_sessions(session, user_id=actor.id, now=datetime.now())
-    key = _cookie_key()
-    if key:
-        auth = _authenticator(key)
-        auth.authentication_controller.logout()
-        auth.cookie_controller.delete_cookie()
-    st.session_state[USER_KEY] = None
+    _forget()
+    st.session_state[CLEAR_KEY] = True

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import NoReturn
 
 import streamlit as st
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from core import i18n
-from core.access import audit
+from core.access import accounts, audit
 from core.access.permissions import Actor
 from core.settings import Settings, load_settings
 from db.engine import session_scope
 
+log = logging.getLogger(__name__)
 LANG_KEY = "lang"
 USER_KEY = "user"
+BEGAN_KEY = "session_began_at"     # when this session's sign-in happened (or its cookie was issued)
+ENDED_KEY = "session_ended"        # why the last session ended, said once on the sign-in page
 
 
 def settings() -> Settings:
@@ -24,11 +30,29 @@ def settings() -> Settings:
     return load_settings()
 
 
+# The database cannot be reached (stopped, restarting, network gone) or is busy (SQLite's lock):
+# the run stops with a message; nothing was written (the transaction rolled back), the session
+# survives, and the next run tries again (pool_pre_ping replaces dead connections).
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 @contextmanager
 def db() -> Iterator[Session]:
-    """A transaction on the configured ledger."""
-    with session_scope(settings().database_url) as session:
-        yield session
+    """A transaction on the configured ledger; if the database is unreachable, the page says so
+    (in the user's language, no traceback) and this run stops."""
+    try:
+        with session_scope(settings().database_url) as session:
+            yield session
+    except UNAVAILABLE as exc:
+        database_unavailable(exc)
+
+
+def database_unavailable(exc: Exception) -> NoReturn:
+    """Say that the ledger cannot be reached now and stop the run (the error goes to the log)."""
+    log.warning("database unavailable: %s", str(exc).splitlines()[0][:300])
+    st.error(t("error.database"), icon=":material/cloud_off:")
+    st.button(t("error.database_retry"), key=f"db_retry_{id(exc)}", icon=":material/refresh:")
+    st.stop()
 
 
 def lang() -> str:
@@ -44,15 +68,38 @@ def label(member, enum=None) -> str:
     return i18n.label(member, enum, lang())
 
 
+def checked_actor() -> Actor | None:
+    """The session's actor, re-read from the database on this run; None when there is none or
+    the session has just ended (an admin disabled the account, changed its role, unit or
+    district, or signed it out everywhere; see core.access.accounts.check_session)."""
+    actor = st.session_state.get(USER_KEY)
+    if actor is None:
+        return None
+    began = st.session_state.setdefault(BEGAN_KEY, datetime.now())
+    with db() as session:
+        check = accounts.check_session(session, actor=actor, began_at=began, demo_mode=settings().demo)
+    if check.actor is None:
+        st.session_state[USER_KEY] = None
+        st.session_state.pop(BEGAN_KEY, None)
+        st.session_state[ENDED_KEY] = check.reason
+        return None
+    st.session_state[USER_KEY] = check.actor
+    return check.actor
+
+
 def current_actor() -> Actor:
-    """The signed-in actor; without one the page stops here, showing only a link home.
+    """The signed-in actor, re-checked on this run; without one the page stops here, showing
+    only a link home (and why the session ended, if it just did).
 
     Why every page needs this: a freshly started Streamlit process runs its first request with
     the legacy pages/ auto-discovery (PagesManager.uses_pages_directory, set before app.py's
     st.navigation ever ran), so a deep link like /users runs pages/users.py without app.py's
-    sign-in. Once any session has run app.py the process uses st.navigation only."""
-    actor = st.session_state.get(USER_KEY)
+    sign-in (`server.py` switches that off at start-up; `streamlit run app.py` and AppTest do
+    not). So the check is made here too, not only in app.py."""
+    actor = checked_actor()
     if actor is None:
+        if st.session_state.get(ENDED_KEY):
+            st.info(t("login.session_ended"), icon=":material/logout:")
         st.markdown(f"[{t('login.go_home')}](/)")
         st.stop()
     return actor

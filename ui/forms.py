@@ -1,5 +1,8 @@
 """Form plumbing for the item pages: the version the user saw, flash messages, errors explained.
 
+Every message shown here may quote what users typed (a value changed meanwhile, a cell, a file
+name), so each goes through ui.text.plain before Markdown sees it.
+
 The version a page or form was loaded at is kept in session state per item, set when the item is
 first shown and refreshed only after a successful save or an explicit reload; writes pass it to
 core as `expected_version`, so a colleague's save in between is refused (core.errors.StaleEdit)
@@ -25,6 +28,7 @@ from core.errors import (
     ValidationFailed,
 )
 from ui.common import label, lang, t
+from ui.text import plain
 
 FLASH_KEY = "flash_message"
 # Columns whose codes are enum values: shown by their label, not the code.
@@ -115,8 +119,9 @@ def value_text(column: str, value, unit_names: dict[int, str] | None = None) -> 
 
 
 def change_lines(changes: dict, unit_names: dict[int, str] | None = None) -> list[str]:
-    """"field: what you saw → now" for each change of a StaleEdit."""
-    return [f"{field_name(k)}：{value_text(k, old, unit_names)} → {value_text(k, new, unit_names)}"
+    """"field: what you saw → now" for each change of a StaleEdit, escaped for Markdown (the
+    values are what users typed: a report, a file name)."""
+    return [plain(f"{field_name(k)}：{value_text(k, old, unit_names)} → {value_text(k, new, unit_names)}")
             for k, (old, new) in changes.items()]
 
 
@@ -130,7 +135,7 @@ def problem_frame(problems: Iterable[FieldProblem]) -> pd.DataFrame:
 
 
 def show_problems(problems: list[FieldProblem]) -> None:
-    lines = [f"- **{field_name(p.column)}**：{in_language(p.message)}" for p in problems]
+    lines = [f"- **{plain(field_name(p.column))}**：{plain(in_language(p.message))}" for p in problems]
     st.error(t("form.invalid") + "\n\n" + "\n".join(lines), icon=":material/error:")
 
 
@@ -149,9 +154,9 @@ def show_error(exc: LedgerError, unit_names: dict[int, str] | None = None) -> No
     elif isinstance(exc, PermissionDenied):
         st.error(t("error.permission"), icon=":material/block:")
     elif isinstance(exc, NotFound):
-        st.error(str(exc))
+        st.error(plain(in_language(str(exc))))
     else:  # TransitionNotAllowed, EvidenceError, DeadlineError …: core words them "中文 / English"
-        st.error(t("form.refused", detail=in_language(str(exc))), icon=":material/block:")
+        st.error(t("form.refused", detail=plain(in_language(str(exc)))), icon=":material/block:")
 
 
 def in_language(message: str) -> str:

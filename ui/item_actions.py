@@ -81,7 +81,8 @@ def _save(ctx: Ctx, what_key: str, write: Callable[[Session], object]) -> None:
 def _uploads(ctx: Ctx, label_key: str, name: str) -> list[tuple[str, bytes]]:
     files = st.file_uploader(t(label_key, mb=f"{settings().evidence_max_mb:g}"),
                              help=t("action.file_types", types=joined(sorted(TYPES))),
-                             accept_multiple_files=True, key=ctx.key(name))
+                             accept_multiple_files=True, key=ctx.key(name),
+                             max_upload_size=max(1, int(settings().evidence_max_mb)))
     return [(f.name, f.getvalue()) for f in files or []]
 
 

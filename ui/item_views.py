@@ -217,11 +217,11 @@ def download_button(actor: Actor, info: AttachmentInfo, key: str,
     if not evidence_store().path_for(info.sha256).is_file():
         st.caption(f":material/broken_image: {t('err.evidence_missing', name=plain(info.filename))}")
         return
-    st.download_button(f"{info.filename}（{size_text(info.size_bytes)}）",
+    st.download_button(f"{plain(info.filename)}（{size_text(info.size_bytes)}）",
                        data=loader or _loader(actor, info.id),
                        file_name=info.filename, mime=info.content_type, key=key,
                        icon=":material/attach_file:", type="tertiary", on_click="ignore",
-                       help=t("evidence.download_help", name=info.filename,
+                       help=t("evidence.download_help", name=plain(info.filename),
                               size=size_text(info.size_bytes)))
 
 
@@ -256,7 +256,7 @@ def evidence_list(actor: Actor, detail: ItemDetail) -> None:
         with left:
             download_button(actor, info, key=f"ev_{info.id}")
         right.caption(" · ".join(p for p in (
-            t(f"evidence.purpose.{info.purpose}"), info.uploaded_by,
+            t(f"evidence.purpose.{info.purpose}"), plain(info.uploaded_by),
             f"{info.created_at:%Y-%m-%d %H:%M}" if info.created_at else None) if p))
 
 

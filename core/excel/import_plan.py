@@ -18,6 +18,7 @@ from core.access import audit
 from core.domain import ItemType, Status, SupervisionLevel, UnitRole
 from core.errors import FieldProblem
 from core.excel.import_preview import ImportPreview, ImportRow
+from core.excel.import_sources import SourceBook, renumber_restarts
 from core.excel.import_values import (
     BLANK,
     CellError,
@@ -32,8 +33,8 @@ from core.excel.import_values import (
     same_value,
 )
 from core.excel.import_writes import CHUNK, ItemUpdate, NewItem
-from core.excel.layout import BY_FIELD, RawSheet, SheetError, normalise_text, read_ledger_sheet
-from core.i18n import translate
+from core.excel.layout import BY_FIELD, RawSheet, SheetError, read_ledger_sheet
+from core.i18n import label, translate
 from core.ledger.deadlines import Deadline
 from db.models import Item, ItemUnit
 
@@ -74,21 +75,28 @@ class _Row:
     values: dict
     bad: set[str]
     code: str | None = None
-    inspection_id: int | None = None
+    inspection_id: int | None = None      # below zero: a new inspection (import_sources)
     seq: int | None = None
     existing: dict | None = None
     failed: bool = False
+    source_in_cell: bool = False          # 问题来源 written in the row (not the import's option)
 
 
-def plan_import(session: Session, *, data: bytes, inspection: str | None, lang: str) -> Plan:
-    """Read and check the workbook against the ledger; writes nothing."""
+def plan_import(session: Session, *, data: bytes, inspection: str | None, lang: str,
+                create_inspections: bool = False, inspection_choices: dict | None = None,
+                max_bytes: int | None = None) -> Plan:
+    """Read and check the workbook against the ledger; writes nothing. A 问题来源 not in the
+    database is a problem of each row naming it unless `create_inspections` (then the preview
+    lists it, with `inspection_choices` name → (kind, level) overriding what its name suggests)."""
     try:
-        sheet = read_ledger_sheet(data)
+        sheet = read_ledger_sheet(data, max_bytes=max_bytes)
     except SheetError as exc:
         column = translate(f"import.column.{'header' if exc.key == 'no_header' else 'file'}", lang)
         message = translate(f"import.err.{exc.key}", lang, **exc.params)
         return Plan(ImportPreview(errors=[FieldProblem(None, column, message)]))
-    planner = _Planner(session, sheet, load_lookups(session), lang)
+    lookups = load_lookups(session)
+    planner = _Planner(session, sheet, lookups, lang, SourceBook(lookups, inspection_choices),
+                       create_inspections)
     return planner.run(inspection)
 
 
@@ -98,8 +106,10 @@ def _chunks(keys) -> list[list]:
 
 
 class _Planner:
-    def __init__(self, session: Session, sheet: RawSheet, lk: Lookups, lang: str):
+    def __init__(self, session: Session, sheet: RawSheet, lk: Lookups, lang: str, sources: SourceBook,
+                 create: bool):
         self.session, self.sheet, self.lk, self.lang = session, sheet, lk, lang
+        self.sources, self.create = sources, create
         self.headers = {c.field: c.header for c in sheet.columns}
         self.plan = Plan(ImportPreview(sheet.title, sheet.header_rows, dict(self.headers),
                                        list(sheet.ignored), list(sheet.skipped)))
@@ -117,6 +127,7 @@ class _Planner:
             self._decide(row)
         for f, numbers in self.missing.items():
             self._problem(None, BY_FIELD[f].header, "missing_column", rows=row_list(numbers))
+        self.plan.preview.new_inspections = self.sources.drafts
         self.plan.preview.errors.sort(key=lambda p: p.row or 0)
         return self.plan
 
@@ -137,12 +148,10 @@ class _Planner:
                           other=get_column_letter(first.index), other_header=first.header)
         if not self.sheet.rows:
             self._problem(None, translate("import.column.file", self.lang), "no_rows")
-        if inspection:
-            ref = self.lk.inspections.get(normalise_text(inspection))
-            if ref is None:
-                self._problem(None, "inspection", "unknown_inspection", text=inspection)
-            else:
-                self.source_id = ref.id
+        if inspection and inspection.strip():
+            self.source_id = self.sources.named(inspection)
+            if self.sources.is_new(self.source_id) and not self.create:
+                self._problem(None, "inspection", "new_source", **self._draft_words(self.source_id))
 
     # ---- reading and matching
     def _parse(self) -> list[_Row]:
@@ -168,11 +177,16 @@ class _Planner:
             row.code = self._value(row, "code")
             row.existing = by_code.get(row.code) if row.code else None
             old = row.existing or {}
-            row.inspection_id = (self._value(row, "inspection") if "inspection" in self.headers
-                                 and row.values["inspection"] is not BLANK
+            cell = self._value(row, "inspection")
+            row.source_in_cell = cell is not None
+            row.inspection_id = (self.sources.id_for(cell) if cell is not None
                                  else old.get("inspection_id", self.source_id))
             row.seq = self._value(row, "seq") if "seq" in self.headers else old.get("seq")
-        for insp in {r.inspection_id for r in rows if r.seq is not None} - {None}:
+        for source, count in renumber_restarts(rows, set(self.sheet.skipped)):
+            self.plan.preview.notes.append(translate("import.note.renumbered", self.lang, count=count,
+                                                     source=self.sources.ref(source).name))
+        for insp in {r.inspection_id for r in rows if r.seq is not None and r.inspection_id is not None
+                     and r.inspection_id >= 0}:
             seqs = {r.seq for r in rows if r.inspection_id == insp and r.seq is not None}
             found = self._load(Item.seq, seqs, Item.inspection_id == insp)
             self.by_pair.update({(insp, s): rec for s, rec in found.items()})
@@ -220,7 +234,7 @@ class _Planner:
 
     def _check_pair(self, row: _Row, pairs: dict) -> None:
         pair = (row.inspection_id, row.seq)
-        source = self.lk.inspection_by_id[row.inspection_id].name
+        source = self.sources.ref(row.inspection_id).name
         if pair in pairs:
             self._problem(row, "seq", "duplicate_seq", source=source, seq=row.seq, other=pairs[pair])
             return
@@ -234,6 +248,8 @@ class _Planner:
             self._problem(row, "seq" if "seq" in self.headers else "code", "no_key")
         elif row.inspection_id is None:
             self._problem(row, "inspection", "no_source")
+        elif self.sources.is_new(row.inspection_id):   # the id comes when the inspection does
+            row.code = f"NEW{-row.inspection_id}-{row.seq:05d}"
         else:
             row.code = f"I{row.inspection_id:03d}-{row.seq:05d}"
 
@@ -242,6 +258,16 @@ class _Planner:
         for row in rows:
             if row.code in taken or row.code in file_codes:
                 self._problem(row, "code", "code_taken", code=row.code)
+
+    def _draft_words(self, inspection_id: int) -> dict:
+        draft = self.sources.draft(inspection_id)
+        return dict(name=draft.name, kind=label(draft.kind, lang=self.lang),
+                    level=label(draft.level, lang=self.lang))
+
+    def _confirm_source(self, row: _Row) -> None:
+        """A row naming a new inspection in its own cell is refused until the user confirms."""
+        if self.sources.is_new(row.inspection_id) and row.source_in_cell and not self.create:
+            self._problem(row, "inspection", "new_source", **self._draft_words(row.inspection_id))
 
     # ---- deciding
     def _decide(self, row: _Row) -> None:
@@ -262,12 +288,16 @@ class _Planner:
             value = row.values.get(f, BLANK)
             if f in self.headers and not (value is BLANK and f in KEEP_IF_BLANK):
                 cols[f] = None if value is BLANK else value
+        if "seq" in cols:
+            cols["seq"] = row.seq       # as matched: numbered through the sheet if it restarts
         if "district" in self.headers and row.values["district"] is not BLANK:
             cols["district_id"] = row.values["district"]
         if row.inspection_id is not None:
             cols["inspection_id"] = row.inspection_id
         units = {role: (() if row.values[f] is BLANK else row.values[f])
                  for f, role in ROLES.items() if f in self.headers}
+        if UnitRole.LEAD in units and not units[UnitRole.LEAD] and units.get(UnitRole.RESPONSIBLE):
+            units[UnitRole.LEAD] = units[UnitRole.RESPONSIBLE][:1]   # as _new does: re-import changes nothing
         deadline = None
         if "deadline" in self.headers and row.values["deadline"] is not BLANK:
             old = row.existing or {}
@@ -296,9 +326,10 @@ class _Planner:
             self._require(row, "lead_units" if "lead_units" in self.headers else "resp_units")
         if row.inspection_id is None:
             self._problem(row, "inspection", "no_source")
+        self._confirm_source(row)
         if row.failed:
             return
-        ref = self.lk.inspection_by_id[row.inspection_id]
+        ref = self.sources.ref(row.inspection_id)
         values = {**NEW_ITEM, **cols, "code": row.code, "seq": row.seq,
                   "inspection_kind": ref.kind, "source_level": ref.level,
                   "lead_unit_id": lead[0], "holder_unit_id": lead[0],
@@ -322,8 +353,9 @@ class _Planner:
                 self._problem(row, f, "required")
         changes = {c: v for c, v in cols.items() if not same_value(rec[c], v)}
         if "inspection_id" in changes:
-            ref = self.lk.inspection_by_id[changes["inspection_id"]]
+            ref = self.sources.ref(changes["inspection_id"])
             changes.update(inspection_kind=ref.kind, source_level=ref.level)
+            self._confirm_source(row)
         if deadline is not None:
             self._deadline_changes(rec, deadline, cols, changes)
         unit_changes = self._unit_changes(row, units, changes)

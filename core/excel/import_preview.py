@@ -31,6 +31,8 @@ class ImportPreview:
     skipped_rows: list[int] = field(default_factory=list)    # section / note rows
     rows: list[ImportRow] = field(default_factory=list)
     errors: list[FieldProblem] = field(default_factory=list)
+    new_inspections: list = field(default_factory=list)      # InspectionDrafts (core.excel.sources)
+    notes: list[str] = field(default_factory=list)             # what the import understood, said
 
     @property
     def ok(self) -> bool:

@@ -24,6 +24,7 @@ from core.ledger.deadlines import Deadline, DeadlineError, parse_deadline
 from db.models import District, Inspection, Unit
 from db.reference import CITYWIDE_NAMES
 
+MAX_SOURCE_NAME = 120   # Inspection.name
 UNIT_SEPARATORS = re.compile(r"[、,，;；\n]+")
 _DATE_TEXT = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
@@ -123,7 +124,19 @@ def _text(limit: int | None) -> Callable:
     return convert
 
 
+INT_RANGE = (-2**31, 2**31 - 1)   # what an INTEGER column holds on PostgreSQL
+
+
 def to_int(value) -> int:
+    """A whole number a database INTEGER holds; raises CellError (the fuzzer's 9.2e18 序号
+    overflowed SQLite and PostgreSQL before)."""
+    number = _whole(value)
+    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+        raise CellError("int_range", text=clean_text(value))
+    return number
+
+
+def _whole(value) -> int:
     if isinstance(value, bool):
         raise CellError("not_integer", text=value)
     if isinstance(value, int):
@@ -204,12 +217,22 @@ def _units(lk: Lookups) -> Callable:
     return convert
 
 
+@dataclass(frozen=True)
+class UnknownSource:
+    """A 问题来源 naming no inspection in the database: created only when the user confirms."""
+
+    name: str
+
+
 def _inspection(lk: Lookups) -> Callable:
     def convert(value):
         ref = lk.inspections.get(normalise_text(value))
-        if ref is None:
-            raise CellError("unknown_inspection", text=clean_text(value))
-        return ref.id
+        if ref is not None:
+            return ref.id
+        name = clean_text(value)
+        if len(name) > MAX_SOURCE_NAME:
+            raise CellError("too_long", limit=MAX_SOURCE_NAME, length=len(name))
+        return UnknownSource(name)
     return convert
 
 

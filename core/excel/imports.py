@@ -28,8 +28,16 @@ from core.errors import FieldProblem, PermissionDenied, ValidationFailed
 from core.excel.import_plan import Plan, plan_import
 from core.excel.import_preview import ImportPreview, ImportRow
 from core.excel.import_writes import ACTION, insert_items, record_summary, refresh_statistics, update_items
+from core.excel.sources import create_inspections as create_inspections_for
 
-__all__ = ["ImportPreview", "ImportResult", "ImportRow", "import_ledger", "preview_import"]
+__all__ = ["ImportPreview", "ImportRefused", "ImportResult", "ImportRow", "import_ledger", "preview_import"]
+
+
+@dataclass
+class ImportRefused(ValidationFailed):
+    """The import wrote nothing: every problem, and the inspections it would create if confirmed."""
+
+    new_inspections: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -46,33 +54,47 @@ class ImportResult:
 
 
 def preview_import(session: Session, *, actor: Actor, data: bytes, inspection: str | None = None,
-                   lang: str = "zh") -> ImportPreview:
+                   lang: str = "zh", create_inspections: bool = False,
+                   inspection_choices: dict | None = None, max_bytes: int | None = None) -> ImportPreview:
     """What importing the workbook `data` would do, row by row, and every problem (by Excel row and
-    column as written); writes nothing. `inspection`: the 问题来源 of rows that name none.
-    Coordinator/admin only: raises PermissionDenied."""
+    column as written); writes nothing. `inspection`: the 问题来源 of rows that name none. Sources
+    not in the database are listed in `new_inspections` (kind and level inferred from the name);
+    each row naming one is a problem unless `create_inspections`. Coordinator/admin only: raises
+    PermissionDenied."""
     require(actor, ACTION)
-    return plan_import(session, data=data, inspection=inspection, lang=lang).preview
+    return plan_import(session, data=data, inspection=inspection, lang=lang,
+                       create_inspections=create_inspections, inspection_choices=inspection_choices,
+                       max_bytes=max_bytes).preview
 
 
 def import_ledger(session: Session, *, actor: Actor, data: bytes, dry_run: bool = False,
                   inspection: str | None = None, filename: str | None = None,
-                  lang: str = "zh") -> ImportResult:
+                  lang: str = "zh", create_inspections: bool = False,
+                  inspection_choices: dict | None = None, max_bytes: int | None = None) -> ImportResult:
     """Import every row of the workbook `data`, or none: raises ValidationFailed (each problem by
     Excel row and column), PermissionDenied (not coordinator/admin; refusals are audited) or
-    StaleEdit (an item saved meanwhile). Writes in the caller's transaction; dry_run writes nothing."""
+    StaleEdit (an item saved meanwhile). With `create_inspections`, the sources the sheet names
+    that the database lacks are created first (audited; `inspection_choices` name → (kind, level)
+    overrides the kind and level inferred from a name). Writes in the caller's transaction;
+    dry_run writes nothing."""
     try:
         require(actor, ACTION)
     except PermissionDenied as exc:
         audit.record_refusal(session, actor=actor, action=ACTION, entity="ledger", entity_id=None,
                              outcome=AuditOutcome.REFUSED_PERMISSION, detail=str(exc))
         raise
-    plan = plan_import(session, data=data, inspection=inspection, lang=lang)
+    options = dict(inspection=inspection, lang=lang, create_inspections=create_inspections,
+                   inspection_choices=inspection_choices, max_bytes=max_bytes)
+    plan = plan_import(session, data=data, **options)
+    if not plan.preview.errors and plan.preview.new_inspections and not dry_run:
+        create_inspections_for(session, actor=actor, drafts=plan.preview.new_inspections, now=datetime.now())
+        plan = plan_import(session, data=data, **options)   # now every source is known: real 编号
     preview = plan.preview
     if preview.errors:
         audit.record_refusal(session, actor=actor, action=ACTION, entity="ledger", entity_id=None,
                              outcome=AuditOutcome.REFUSED_INVALID,
                              detail=_refusal_detail(preview.errors, filename))
-        raise ValidationFailed(preview.errors)
+        raise ImportRefused(preview.errors, new_inspections=preview.new_inspections)
     result = ImportResult(preview.new, preview.changed, preview.unchanged, dry_run, preview.sheet,
                           [r.code for r in preview.rows if r.action == "new"],
                           [r.code for r in preview.rows if r.action == "changed"])

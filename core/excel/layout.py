@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from io import BytesIO
-from zipfile import BadZipFile
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import domain as d
-from core.errors import LedgerError
+from core.excel.safety import Limits, SheetError, check_workbook
 from core.i18n import ENUM_LABELS
 
 HEADER_SCAN_ROWS = 15   # the header must start within the first rows of a sheet
@@ -153,14 +151,6 @@ GROUP_NAMES = frozenset(normalise_header(c.group) for c in COLUMNS if c.group)
 
 # ---------------------------------------------------------------- reading a sheet
 
-class SheetError(LedgerError):
-    """The file is not a readable workbook, or no sheet has a ledger header."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.key, self.params = key, params
-
-
 @dataclass(frozen=True)
 class SheetColumn:
     field: str
@@ -188,33 +178,56 @@ class RawSheet:
         return None
 
 
-def read_ledger_sheet(data: bytes) -> RawSheet:
+def read_ledger_sheet(data: bytes, *, max_bytes: int | None = None) -> RawSheet:
     """The first sheet (active one first) with a ledger header, read with openpyxl (not
-    read-only: merged ranges and number formats must be exact); raises SheetError."""
+    read-only: merged ranges and number formats must be exact) once core.excel.safety has bounded
+    what that costs; raises SheetError, for every malformed file (a parser's own exception, a bad
+    zip, an XML error) one readable message, never a traceback."""
+    check_workbook(data, Limits(max_bytes=max_bytes) if max_bytes else None)
     try:
         wb = load_workbook(BytesIO(data), data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except MemoryError:
+        raise SheetError("too_many_cells", limit="—") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl on untrusted bytes raises anything at all
         raise SheetError("unreadable", detail=type(exc).__name__) from None
     try:
-        sheets = [wb.active, *(ws for ws in wb.worksheets if ws is not wb.active)]
-        for ws in sheets:
-            header = _find_header(ws)
-            if header is not None:
-                return _read_rows(ws, header)
-        raise SheetError("no_header", rows=HEADER_SCAN_ROWS)
+        return _first_ledger_sheet(wb)
+    except SheetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a sheet openpyxl loaded but cannot describe
+        raise SheetError("unreadable", detail=type(exc).__name__) from None
     finally:
         wb.close()
 
 
-def _merged_top_left(ws: Worksheet, last_row: int) -> dict[tuple[int, int], object]:
-    """(row, col) → value of the merged range's top-left cell, for ranges starting ≤ last_row."""
+def _first_ledger_sheet(wb) -> RawSheet:
+    sheets = [wb.active, *(ws for ws in wb.worksheets if ws is not wb.active)]
+    for ws in sheets:
+        if not isinstance(ws, Worksheet):   # a chartsheet has no cells
+            continue
+        header = _find_header(ws)
+        if header is not None:
+            return _read_rows(ws, header)
+    raise SheetError("no_header", rows=HEADER_SCAN_ROWS)
+
+
+def _width(ws: Worksheet, last_row: int) -> int:
+    """The last column holding a value in the first rows: the real width, not the declared one
+    (a stray cell at XFD makes ws.max_column 16,384)."""
+    return max((c for (r, c), cell in ws._cells.items() if r <= last_row and cell.value is not None),
+               default=1)
+
+
+def _merged_top_left(ws: Worksheet, last_row: int, width: int) -> dict[tuple[int, int], object]:
+    """(row, col) → value of the merged range's top-left cell, for ranges starting ≤ last_row,
+    clipped to `width` columns."""
     filled: dict[tuple[int, int], object] = {}
     for rng in ws.merged_cells.ranges:
-        if rng.min_row > last_row:
+        if rng.min_row > last_row or rng.min_col > width:
             continue
         value = ws.cell(rng.min_row, rng.min_col).value
         for r in range(rng.min_row, min(rng.max_row, last_row) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
+            for c in range(rng.min_col, min(rng.max_col, width) + 1):
                 filled[(r, c)] = value
     return filled
 
@@ -222,8 +235,8 @@ def _merged_top_left(ws: Worksheet, last_row: int) -> dict[tuple[int, int], obje
 def _head_grid(ws: Worksheet) -> list[list]:
     """The first HEADER_SCAN_ROWS + 1 rows with merged values spread over their ranges."""
     last = HEADER_SCAN_ROWS + 1
-    filled = _merged_top_left(ws, last)
-    width = ws.max_column
+    width = _width(ws, last)
+    filled = _merged_top_left(ws, last, width)
     grid = [list(r) + [None] * (width - len(r))
             for r in ws.iter_rows(min_row=1, max_row=last, max_col=width, values_only=True)]
     for (r, c), value in filled.items():
@@ -299,28 +312,55 @@ def _map_columns(header: _Header) -> tuple[list[SheetColumn], list[str], list]:
     return columns, ignored, duplicates
 
 
+# A row that only titles or annotates (一、… / （二）… / 注： / 备注 / 说明 / 填表人), or totals (合计 …,
+# whatever the other cells say, e.g. "共 35 项" under 问题描述).
+NOTE_ROW = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|注[:：]|"
+                      r"备\s*注|说\s*明|填表(?:人|说明|日期)|审核人)")
+TOTAL_ROW = re.compile(r"^\s*(?:合\s*计|小\s*计|总\s*计|共\s*计)")
+
+
+def _data_rows(ws: Worksheet, first: int, columns: list[SheetColumn]) -> dict[int, list]:
+    """Row number → values of the mapped columns, for the rows at or below `first` that hold a
+    cell in one of them. Walks the cells present only, never the declared extent."""
+    where = {c.index: i for i, c in enumerate(columns)}
+    rows: dict[int, list] = {}
+    for (r, c), cell in ws._cells.items():
+        if r >= first and c in where and cell.value is not None:
+            rows.setdefault(r, [None] * len(columns))[where[c]] = cell.value
+    return dict(sorted(rows.items()))
+
+
+def _is_note(row: list, columns: list[SheetColumn]) -> bool:
+    """序号 (or, without it, the first cell) holds a section title, a total or a note, and the row
+    describes no problem."""
+    fields = [c.field for c in columns]
+    first = next((v for v in row if v is not None and str(v).strip()), None)
+    seq = row[fields.index("seq")] if "seq" in fields else first
+    described = "description" in fields and row[fields.index("description")] not in (None, "")
+    if not isinstance(seq, str):
+        return False
+    return TOTAL_ROW.match(seq) is not None or (NOTE_ROW.match(seq) is not None and not described)
+
+
 def _read_rows(ws: Worksheet, header: _Header) -> RawSheet:
     columns, ignored, duplicates = _map_columns(header)
     first = header.row + (2 if header.two_rows else 1)
     sheet = RawSheet(ws.title, (header.row, header.row + 1) if header.two_rows else (header.row,),
                      columns, ignored, duplicates)
-    picks = [c.index - 1 for c in columns]
-    values = [[row[p] if p < len(row) else None for p in picks]
-              for row in ws.iter_rows(min_row=first, values_only=True)]
+    values = _data_rows(ws, first, columns)
     section = _spread_merged(ws, first, columns, values)
-    _percent_cells(ws, first, columns, values)
-    for offset, row in enumerate(values):
-        row_no = first + offset
-        if row_no in section:
+    _percent_cells(ws, columns, values)
+    for row_no, row in values.items():
+        if row_no in section or _is_note(row, columns):
             sheet.skipped.append(row_no)
         elif any(v is not None and (not isinstance(v, str) or v.strip()) for v in row):
             sheet.rows.append((row_no, [v.date() if isinstance(v, datetime) else v for v in row]))
     return sheet
 
 
-def _spread_merged(ws: Worksheet, first: int, columns: list[SheetColumn], values: list[list]) -> set:
-    """Copy each merged data range's value into all its mapped cells; return the row numbers that
-    are section or note rows (one row merged across most of the sheet)."""
+def _spread_merged(ws: Worksheet, first: int, columns: list[SheetColumn], values: dict[int, list]) -> set:
+    """Copy each merged data range's value into its mapped cells on the rows that have data; return
+    the row numbers that are section or note rows (one row merged across most of the sheet)."""
     where = {c.index: i for i, c in enumerate(columns)}
     section: set[int] = set()
     wide = max(3, len(columns) // 2)
@@ -330,21 +370,23 @@ def _spread_merged(ws: Worksheet, first: int, columns: list[SheetColumn], values
         if rng.min_row == rng.max_row and rng.max_col - rng.min_col + 1 >= wide:
             section.add(rng.min_row)
             continue
+        mapped = [where[c] for c in where if rng.min_col <= c <= rng.max_col]
+        if not mapped:
+            continue
         value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(max(rng.min_row, first), rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if c in where and r - first < len(values):
-                    values[r - first][where[c]] = value
+        for r in (r for r in values if max(rng.min_row, first) <= r <= rng.max_row):
+            for i in mapped:
+                values[r][i] = value
     return section
 
 
-def _percent_cells(ws: Worksheet, first: int, columns: list[SheetColumn], values: list[list]) -> None:
+def _percent_cells(ws: Worksheet, columns: list[SheetColumn], values: dict[int, list]) -> None:
     """A percent column's numbers formatted as "%" hold fractions (0.4 shown as 40%): scale them."""
     for i, col in enumerate(columns):
         if BY_FIELD[col.field].kind != "percent":
             continue
-        for offset, row in enumerate(values):
+        for row_no, row in values.items():
             v = row[i]
             if isinstance(v, (int, float)) and not isinstance(v, bool) \
-                    and "%" in ws.cell(first + offset, col.index).number_format:
+                    and "%" in ws.cell(row_no, col.index).number_format:
                 row[i] = v * 100

@@ -6,7 +6,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Sign in"),
     "login.failed": ("用户名或密码错误", "Wrong username or password"),
-    "login.locked": ("账号已临时锁定，请于 {until} 后再试", "Account locked until {until}; try again later"),
+    "login.locked": ("尝试次数过多，登录已暂停，请于 {until} 后再试",
+                     "Too many attempts: signing in is paused until {until}; try again then"),
+    "login.session_ended": ("您的账号已被管理员变更或已在别处退出，请重新登录",
+                            "Your account was changed by an admin or signed out elsewhere: "
+                            "please sign in again"),
     "login.go_home": ("请先登录 →", "Please sign in first →"),
     "login.empty": ("请输入用户名和密码", "Enter username and password"),
     "login.demo_accounts": ("演示账号（密码均为 {password}）", "Demo accounts (password {password} for all)"),
@@ -27,4 +31,65 @@ TEXTS: dict[str, tuple[str, str]] = {
     "users.created": ("已创建账号 {username}", "Created account {username}"),
     "users.col.active": ("启用", "Active"),
     "users.col.last_login": ("最近登录", "Last sign-in"),
+    "users.col.locked": ("登录锁定至", "Sign-in locked until"),
+    "users.col.demo": ("演示账号", "Demo account"),
+    "users.district": ("所属区县", "District"),
+    "users.manage": ("管理账号", "Manage an account"),
+    "users.manage_intro": ("停用、重置密码、更改角色或单位、强制下线都会让该账号已打开的页面立即退出登录；"
+                           "操作均记入审计日志。",
+                           "Disabling, a new password, another role or unit, or signing out everywhere ends "
+                           "the account's open sessions at once; each is recorded in the audit log."),
+    "users.pick": ("账号", "Account"),
+    "users.pick_placeholder": ("选择要管理的账号", "Choose an account to manage"),
+    "users.current": ("{name} · {role} · {state}", "{name} · {role} · {state}"),
+    "users.state.active": ("已启用", "active"),
+    "users.state.disabled": ("已停用", "disabled"),
+    "users.state.locked": ("登录锁定至 {until}", "sign-in locked until {until}"),
+    "users.disable": ("停用账号", "Disable"),
+    "users.enable": ("启用账号", "Enable"),
+    "users.sign_out_everywhere": ("强制下线（所有设备）", "Sign out everywhere"),
+    "users.sign_out_everywhere_help": ("该账号在所有浏览器中的登录立即失效，需重新登录",
+                                       "Every browser signed in to this account is signed out at once"),
+    "users.unlock": ("解除登录锁定", "Unlock sign-in"),
+    "users.new_password": ("新密码", "New password"),
+    "users.reset_submit": ("重置密码", "Reset password"),
+    "users.role_submit": ("保存角色与单位", "Save role and unit"),
+    "users.done": ("已更新账号 {username}", "Account {username} updated"),
+    # account errors raised by core (core.messages.say)
+    "err.username_chars": ("只能使用字母、数字、“_”或“.”", "letters, digits, '_' or '.' only"),
+    "err.username_taken": ("用户名 {name} 已被使用", "username {name} is taken"),
+    "err.unprintable": ("含有不可显示的控制字符", "contains control characters"),
+    "err.password_short": ("至少 {n} 个字符", "at least {n} characters"),
+    "err.password_long": ("不能超过 {n} 个字节（约 {n} 个英文字符或 24 个汉字）",
+                          "at most {n} bytes (about {n} letters or 24 Chinese characters)"),
+    "err.unit_required": ("填报员账号必须绑定单位或区县",
+                          "a unit account must be bound to a unit or district"),
+    "err.no_unit": ("没有编号为 {id} 的单位", "no unit with id {id}"),
+    "err.no_district": ("没有编号为 {id} 的区县", "no district with id {id}"),
+    "err.no_user": ("没有编号为 {id} 的账号", "no account with id {id}"),
+    "err.no_user_named": ("没有账号 {name}", "no account named {name}"),
+    "err.user_stale": ("账号 {name} 在您打开后已被修改，请刷新后重试",
+                       "account {name} changed since you opened it; reload and try again"),
+    "err.last_admin": ("这是最后一个启用的管理员账号，不能停用或改为其他角色",
+                       "this is the last active admin account: it cannot be disabled or given another role"),
+    "err.cookie_key_missing": ("未配置登录密钥：请在 .streamlit/secrets.toml 的 [auth] 中设置 cookie_key"
+                               "（至少 32 字节的随机字符串，例如 python3 -c \"import secrets; "
+                               "print(secrets.token_urlsafe(48))\" 的输出）",
+                               "No sign-in key: set cookie_key under [auth] in .streamlit/secrets.toml "
+                               "(a random string of at least 32 bytes, e.g. the output of "
+                               "python3 -c \"import secrets; "
+                               "print(secrets.token_urlsafe(48))\")"),
+    "err.cookie_key_demo": ("登录密钥是演示模式的公开密钥，不能在正式环境使用：请换成自己生成的随机字符串",
+                            "The sign-in key is demo mode's public key and cannot be used for real: "
+                            "generate your own random string"),
+    "err.cookie_key_short": ("登录密钥太短（{length} 字节）：至少需要 {n} 字节的随机字符串",
+                             "The sign-in key is too short ({length} bytes): use a random string of at "
+                             "least {n} bytes"),
+    "error.database": ("数据库暂时无法连接：刚才的操作没有保存。请稍后点“重试”或刷新页面。",
+                       "The ledger's database cannot be reached just now: nothing was saved. "
+                       "Try again in a moment."),
+    "error.database_retry": ("重试", "Try again"),
+    "error.unexpected": ("出现了意外错误，已记录在服务器日志中；刚才的操作没有保存。请刷新页面重试。",
+                         "Something unexpected went wrong (it is in the server log); nothing was saved. "
+                         "Reload the page and try again."),
 }

@@ -14,6 +14,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.err.required": ("必填项为空", "Required cell is empty"),
     "import.err.too_long": ("超过 {limit} 个字（{length} 个字）",
                             "Longer than {limit} characters ({length})"),
+    "import.err.int_range": ("“{text}”超出范围（应为 1 到 2147483647 之间的整数）",
+                             "\"{text}\" is out of range (a whole number from 1 to 2147483647)"),
     "import.err.not_integer": ("“{text}”不是整数", "\"{text}\" is not a whole number"),
     "import.err.not_date": ("“{text}”不是日期（请填日期单元格或“2024-03-01”形式的文字）",
                             "\"{text}\" is not a date (use a date cell or text like 2024-03-01)"),
@@ -24,6 +26,35 @@ TEXTS: dict[str, tuple[str, str]] = {
                                     "Unknown district \"{text}\" (write 全市 for citywide items)"),
     "import.err.unknown_unit": ("未知单位“{text}”（须为系统中单位的全称或简称）",
                                 "Unknown unit \"{text}\" (use a unit's full or short name)"),
+    "import.err.new_source": ("系统中没有督察“{name}”：确认后将新建"
+                              "（按名称推断为{level}·{kind}，可在导入前更改）",
+                              "No inspection \"{name}\" in the ledger yet: confirm to create it "
+                              "(taken from its name as {level} · {kind}; you can change that "
+                              "before importing)"),
+    "import.note.renumbered": ("“{source}”的序号在每一分节重新从 1 开始：这 {count} 行按表中顺序连续编号",
+                               "\"{source}\" numbers each section from 1: its {count} rows are numbered "
+                               "through the sheet"),
+    "import.cli.new_inspection": ("  将新建督察“{name}”：{level}·{kind}（依据：{why}）",
+                                  "  would create inspection \"{name}\": {level} · {kind} ({why})"),
+    "import.cli.confirm": ("确认后重新运行并加上 --create-inspections"
+                           "（可用 --inspection-kind/--inspection-level 更改推断）",
+                           "Run again with --create-inspections to confirm "
+                           "(--inspection-kind/--inspection-level to change what was inferred)"),
+    "import.err.too_big": ("文件过大：{size} MB，上限 {limit} MB",
+                           "File too large: {size} MB, the limit is {limit} MB"),
+    "import.err.too_large_unpacked": ("解压后过大：{size} MB，上限 {limit} MB（文件可能被恶意构造）",
+                                      "Too large unpacked: {size} MB, the limit is {limit} MB "
+                                      "(a crafted file?)"),
+    "import.err.zip_bomb": ("文件中的“{part}”压缩比异常（{ratio} 倍），拒绝读取",
+                            "Part \"{part}\" is compressed {ratio}-fold, far beyond a real workbook: "
+                            "refused"),
+    "import.err.too_many_parts": ("文件包含 {count} 个部件，上限 {limit}",
+                                  "The file has {count} parts; the limit is {limit}"),
+    "import.err.too_many_cells": ("工作表单元格过多（上限 {limit} 个）：请拆分后分批导入",
+                                  "Too many cells in the sheets (limit {limit}): "
+                                  "split the ledger and import it in parts"),
+    "import.err.xml_dtd": ("文件中的“{part}”含有 DTD 声明，Excel 文件不会有，拒绝读取",
+                           "Part \"{part}\" declares a DTD, which no Excel file does: refused"),
     "import.err.unknown_inspection": ("未知问题来源“{text}”（须与系统中的督察名称一致）",
                                       "Unknown source \"{text}\" (must be an inspection's name)"),
     "import.err.deadline": ("{detail}", "Deadline not understood: {detail}"),
@@ -68,6 +99,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.col.code": ("编号", "Code"),
     "import.col.action": ("处理", "Action"),
     "import.col.changes": ("变更", "Changes"),
+    "import_sources.intro": ("文件中有 {n} 个问题来源（督察）不在系统中。"
+                             "请核对下面按名称推断的督察类型和层级，确认后导入时将新建这些督察：",
+                             "{n} source(s) (inspections) in the file are not in the ledger. Check the kind "
+                             "and level taken from each name; once confirmed the import creates them:"),
+    "import_sources.because": ("推断依据：{why}", "Taken from: {why}"),
+    "import_sources.assumed": ("（名称未写明，按默认）", "(not in the name: the default)"),
+    "import_sources.chosen": ("（已手动选择）", "(chosen)"),
+    "import_sources.kind": ("督察类型", "Kind"),
+    "import_sources.level": ("来源层级", "Level"),
+    "import_sources.confirm": ("确认新建以上 {n} 个督察", "Create these {n} inspection(s)"),
     "import_ledger.title": ("导入 Excel 台账", "Import an Excel ledger"),
     "import_ledger.intro": ("上传 .xlsx 台账：先预览每一行将新增、修改还是不变，"
                             "以及每处错误（按 Excel 行号和列名），"

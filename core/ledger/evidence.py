@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -91,8 +92,19 @@ def _heic(data: bytes) -> bool:  # phone photos taken on site
     return data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc")
 
 
+# The PDF header, after nothing but a BOM or whitespace (readers tolerate up to 1 KB of anything
+# before it, PDF 1.7 §7.5.2, but a file that needs that could be a web page in disguise).
+_PDF_HEADER = re.compile(rb"\A(?:\xef\xbb\xbf)?[\x00\t\n\f\r ]{0,1024}%PDF-[12]\.[0-9]")
+# Markup a browser would render or run; never in a PDF's first kilobyte (binary streams come later,
+# and these five-plus-byte words are too long to appear there by chance).
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|script|svg|iframe|meta|object|embed)", re.IGNORECASE)
+
+
 def _pdf(data: bytes) -> bool:
-    return b"%PDF-" in data[:1024]  # the header may follow a few bytes of junk (PDF 1.7, 7.5.2)
+    """A PDF header at the start, an end-of-file marker near the end, no HTML up front: an HTML
+    page with "%PDF-" somewhere in its first kilobyte does not pass."""
+    return (_PDF_HEADER.match(data[:1100]) is not None and b"%%EOF" in data[-2048:]
+            and _MARKUP.search(data[:1024]) is None)
 
 
 def _ole(data: bytes) -> bool:  # .doc / .xls (Office 97–2003)

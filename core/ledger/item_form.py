@@ -8,7 +8,7 @@ them onto Item's columns. Writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,11 +72,16 @@ def _codes(f: _Form) -> None:
                 f.problem(key, say("err.unknown_value", value=value))
 
 
+def _an_id(value) -> bool:
+    """An int a database id column can hold (a bool, a float or 10**12 is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -2**31 <= value < 2**31
+
+
 def _id(f: _Form, key: str, model) -> int | None:
     value = f.raw(key)
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not _an_id(value):
         f.problem(key, say("err.unknown_value", value=value))
         return None
     if f.session.get(model, value) is None:
@@ -94,7 +99,7 @@ def _refs(f: _Form) -> None:
         f.problem("lead_unit_id", say("err.inactive_unit"))
     for key in UNIT_LISTS:
         ids = f.raw(key) or []
-        if isinstance(ids, int) or not all(isinstance(i, int) for i in ids):
+        if not isinstance(ids, (list, tuple, set)) or not all(_an_id(i) for i in ids):
             f.problem(key, say("err.unknown_value", value=ids))
             ids = []
         missing = [i for i in ids if f.session.get(Unit, i) is None]
@@ -134,6 +139,8 @@ def _deadline_and_stage(f: _Form) -> None:
     elif f.out["stage"] is None and f.raw("stage") in (None, ""):
         f.problem("stage", say("err.required"))
     published = f.raw("plan_published_on")
+    if isinstance(published, datetime):
+        published = published.date()
     f.out["plan_published_on"] = None
     if published not in (None, ""):
         if not isinstance(published, date):
@@ -148,7 +155,7 @@ def _seq_and_uniqueness(f: _Form) -> None:
     seq = f.raw("seq")
     f.out["seq"] = None
     if seq not in (None, ""):
-        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+        if not _an_id(seq) or seq < 1:
             f.problem("seq", say("err.unknown_value", value=seq))
         else:
             f.out["seq"] = seq

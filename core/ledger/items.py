@@ -105,11 +105,14 @@ def refuse_state(session: Session, actor: Actor, action: str, item_id: int, mess
 
 
 def flush_item(session: Session, item: Item) -> None:
-    """Flush; raises StaleEdit if someone committed between our check and the UPDATE."""
+    """Flush; raises StaleEdit if someone committed between our check and the UPDATE. (The id is
+    read before: after a failed flush the session refuses every load until rolled back, so
+    reading `item.id` then raised PendingRollbackError instead; soak/load.py found it.)"""
+    item_id = item.id
     try:
         session.flush()
     except StaleDataError as exc:
-        raise StaleEdit(f"该任务在保存时被他人修改 / item {item.id} changed while saving") from exc
+        raise StaleEdit(f"该任务在保存时被他人修改 / item {item_id} changed while saving") from exc
 
 
 # Editable fields the ledger cannot do without (NOT NULL in the schema): refused when emptied.

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core import domain as d
 from db.models.base import Base, Versioned, coded
 
-__all__ = ["User", "AuditEntry", "KioskToken", "LedgerRevision"]
+__all__ = ["User", "AuditEntry", "KioskToken", "LedgerRevision", "SignInThrottle"]
 
 
 class User(Versioned, Base):
@@ -35,9 +36,7 @@ class User(Versioned, Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)   # signs in only in demo mode
     sessions_valid_after: Mapped[datetime | None] = mapped_column(DateTime)  # sign-out revokes cookies
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
@@ -82,3 +81,17 @@ class LedgerRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per account name (existing or not) and per client address, so a
+    missing account answers exactly like an existing one; see core.access.throttle."""
+
+    __tablename__ = "sign_in_throttle"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))          # "account" | "client"
+    key: Mapped[str] = mapped_column(String(100))           # the name typed, or the client address
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_sign_in_throttle_scope_key"),)

@@ -5,7 +5,6 @@ LEDGER_TEST_REQUIRE_BROWSER=1 (CI), which turns the skip into a failure."""
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -69,7 +68,7 @@ def start_app(tmp: Path, *, items: int = 400, extra_env: dict | None = None):
                        capture_output=True)
     port = _free_port()
     log = open(tmp / "app.log", "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "server.py",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -100,37 +99,20 @@ def browser(chromium_path):
 
 
 class Watched:
-    """A page plus what it asked of other hosts and what it logged as errors."""
+    """A page plus what it asked of other hosts, which responses failed, and what it logged as
+    errors. Served by server.py, a page's first load makes no failing request at all (no
+    /<page>/_stcore/health probe, see ui/web.py), so every console error counts."""
 
     def __init__(self, page, app_url: str):
         self.page = page
         self.own_host = urlparse(app_url).hostname
         self.outside: list[str] = []
-        self._console_errors: list[str] = []
-        self._probe_404s = 0
+        self.failed: list[str] = []
+        self.console_errors: list[str] = []
         page.on("request", self._on_request)
-        page.on("response", self._on_response)
-        page.on("console", lambda m: self._console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self._console_errors.append(str(e)))
-
-    def _on_response(self, response) -> None:
-        # Opening a page's own URL (/ledger, /big-screen) makes Streamlit's frontend probe
-        # /<page>/_stcore/health and host-config before the root ones: two harmless 404s
-        # (streamlit#7074, open). Everything else that fails is a real error.
-        path = urlparse(response.url).path
-        if response.status == 404 and re.fullmatch(r"/[^/]+/_stcore/(health|host-config)", path):
-            self._probe_404s += 1
-
-    @property
-    def console_errors(self) -> list[str]:
-        """Console errors, less the known 404s of Streamlit's sub-path probe."""
-        errors, skip = [], self._probe_404s
-        for text in self._console_errors:
-            if skip and "status of 404" in text:
-                skip -= 1
-                continue
-            errors.append(text)
-        return errors
+        page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
 
     def _on_request(self, request) -> None:
         host = urlparse(request.url).hostname
@@ -166,7 +148,7 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
                            timeout=timeout)
 
 
-REFUSALS = ("用户名或密码错误", "账号已临时锁定", "请输入用户名和密码")
+REFUSALS = ("用户名或密码错误", "登录已暂停", "请输入用户名和密码")
 
 
 def _submitted(page, timeout_s: float = 30) -> bool:
@@ -184,14 +166,14 @@ def _submitted(page, timeout_s: float = 30) -> bool:
 
 
 def sign_in(w: Watched, url: str, username: str, password: str = "demo1234") -> None:
-    """Fill and submit the sign-in form. On the first session of a freshly started server,
-    Streamlit's switch from its legacy pages/ discovery to app.py's navigation reruns the
-    page once and can clear the form under the typing; then the form is filled again
-    (at most three tries)."""
+    """Open the app, wait until its first run is over (a cold process may take long on a busy
+    machine), fill and submit the sign-in form. Served by server.py, the form is rendered once
+    and stays: no second run clears it (the old cookie component's mount rerun and Streamlit's
+    pages/ discovery on a fresh server are gone); the retry is only a safety net."""
     w.page.goto(url, wait_until="domcontentloaded")
     for _ in range(3):
-        w.page.get_by_label("用户名").wait_for()
-        wait_for_app(w.page)
+        w.page.get_by_label("用户名").wait_for(timeout=60_000)
+        wait_for_app(w.page, timeout=60_000)
         w.page.get_by_label("用户名").fill(username)
         w.page.get_by_label("密码").fill(password)
         w.page.get_by_role("button", name="登录").click()

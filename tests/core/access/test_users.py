@@ -56,6 +56,7 @@ def test_cookie_issued_before_sign_out_is_refused(session):
 
 def test_only_admin_creates_users_and_it_is_audited(session):
     coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()  # the refusal is audited in a transaction of its own
     with pytest.raises(PermissionDenied):
         users.create_user(session, actor=coordinator, username="x1", display_name="x",
                           password="long-enough", role=Role.VIEWER)
@@ -64,6 +65,8 @@ def test_only_admin_creates_users_and_it_is_audited(session):
                                 password="long-enough", role=Role.VIEWER)
     entry = session.query(AuditEntry).filter_by(action="user.create", entity_id=str(created.id)).one()
     assert entry.actor_id == admin.id and entry.after["username"] == "x2"
+    refused = session.query(AuditEntry).filter_by(action="user.create", outcome="refused_permission").one()
+    assert refused.actor_id == coordinator.id
 
 
 @pytest.mark.parametrize("kwargs, field", [
@@ -71,6 +74,9 @@ def test_only_admin_creates_users_and_it_is_audited(session):
     (dict(password="short"), "password"),
     (dict(role=Role.UNIT), "unit"),
     (dict(unit_id=999999), "unit"),
+    (dict(username="a" * 41), "username"),              # longer than the column
+    (dict(display_name="名" * 61), "display_name"),
+    (dict(password="密" * 25), "password"),              # 75 bytes: more than bcrypt reads
 ])
 def test_create_user_names_the_bad_field(session, kwargs, field):
     values = dict(username="ok_name", display_name="n", password="long-enough", role=Role.VIEWER)
@@ -99,4 +105,4 @@ def test_demo_accounts_one_per_role_and_idempotent(session):
         User.username.in_(["demo_police", "demo_discipline"]))}
     assert receivers == {"demo_police": unit_id(session, "万州区公安局"), "demo_discipline": unit_id(
         session, "中共重庆市纪律检查委员会 重庆市监察委员会")}
-    assert users.credentials(session)["usernames"]["demo_admin"]["password"].startswith("$2")
+    assert session.query(User).filter_by(username="demo_admin").one().password_hash.startswith("$2")

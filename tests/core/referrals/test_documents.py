@@ -35,7 +35,7 @@ def a4(data: bytes) -> bool:
 def test_the_letter_holds_number_parties_facts_basis_materials_and_signature(session, tmp_path):
     values = form_values(session)
     referral = sender.record_referral(session, actor=SYSTEM, values=values,
-                                      attachments=[("监测报告.pdf", b"%PDF-1.7 x")],
+                                      attachments=[("监测报告.pdf", b"%PDF-1.7 x\n%%EOF\n")],
                                       store=EvidenceStore(tmp_path))
     referral = do_move(session, "send", SYSTEM, referral)
     data = referral_letter(session, actor=SYSTEM, referral_id=referral.id)

@@ -187,12 +187,12 @@ def test_a_referrals_file_opens_only_through_a_readable_referral(session, tmp_pa
     from tests.core.referrals.referral_cases import form_values
     store = EvidenceStore(tmp_path)
     referral = sender.record_referral(session, actor=SYSTEM, values=form_values(session),
-                                      attachments=[("监测报告.pdf", b"%PDF-1.7 x")], store=store)
+                                      attachments=[("监测报告.pdf", b"%PDF-1.7 x\n%%EOF\n")], store=store)
     other = referral_in(session, S.SENT)
     [info] = referral_detail(session, actor=SYSTEM, referral_id=referral.id).attachments
     opened = open_referral_file(session, actor=SYSTEM, referral_id=referral.id,
                                 attachment_id=info.id, store=store)
-    assert opened.data == b"%PDF-1.7 x"
+    assert opened.data == b"%PDF-1.7 x\n%%EOF\n"
     with pytest.raises(PermissionDenied):                  # not the file of that referral
         open_referral_file(session, actor=SYSTEM, referral_id=other.id, attachment_id=info.id,
                            store=store)

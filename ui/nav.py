@@ -80,4 +80,4 @@ def navigation_for(role: Role):
                 st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                         default=spec.path == first,
                         visibility="visible" if spec.visible else "hidden"))
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)   # every page listed, no "View more"

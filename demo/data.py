@@ -32,7 +32,7 @@ from demo.items import draw_items, item_columns
 from demo.records import (
     extension_columns,
     follow_up_columns,
-    notice_columns,
+    notice_tables,
     progress_columns,
     transition_columns,
     unit_columns,
@@ -42,7 +42,9 @@ from demo.writer import bulk_load, writer_for
 CHUNK = 25_000
 LABELS = dict(inspection="inspections", item_unit="item units", progress_report="progress reports",
               transition="transitions", extension="extensions",
-              supervision_notice="supervision notices", stationed_follow_up="stationed follow-ups",
+              supervision_notice="supervision notices", supervision_notice_item="notice items",
+              notice_response="notice responses", notice_escalation="notice escalations",
+              stationed_follow_up="stationed follow-ups", follow_up_record="follow-up records",
               petition="petitions", interview="interviews", interview_item="interview items",
               referral="referrals", referral_item="referral items")
 
@@ -119,7 +121,7 @@ def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict) -> Iterator[tuple[
     yield "progress_report", progress_columns(ctx, f)
     yield "transition", transition_columns(ctx, f)
     yield "extension", extension_columns(ctx, f)
-    yield "supervision_notice", notice_columns(rng, ctx, f)
+    yield from notice_tables(rng, ctx, f)
     yield "stationed_follow_up", follow_up_columns(rng, ctx, f)
     words = random.Random(int(rng.integers(1 << 62)))   # for the few side records
     yield "petition", _columns(petitions(words, ctx, f))

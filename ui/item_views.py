@@ -37,6 +37,7 @@ KIND_ICONS = {
     "extension_approved": ":material/event_available:",
     "extension_rejected": ":material/event_busy:", "supervision": ":material/campaign:",
     "supervision_lifted": ":material/campaign:", "interview": ":material/record_voice_over:",
+    "supervision_escalated": ":material/priority_high:", "supervision_response": ":material/reply:",
     "referral": ":material/gavel:",
 }
 def open_item(item_id: int) -> None:

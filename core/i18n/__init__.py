@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.i18n import access, common, excel, interviews, ledger, referrals, screen
+from core.i18n import access, common, excel, interviews, ledger, referrals, screen, supervision
 from core.i18n.enums import ENUM_LABELS
 
 LANGS = ("zh", "en")
 PARTS = {"common": common.TEXTS, "access": access.TEXTS, "ledger": ledger.TEXTS, "excel": excel.TEXTS,
-         "screen": screen.TEXTS, "referrals": referrals.TEXTS, "interviews": interviews.TEXTS}
+         "screen": screen.TEXTS, "referrals": referrals.TEXTS, "interviews": interviews.TEXTS,
+         "supervision": supervision.TEXTS}
 
 
 def merged(parts: dict[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:

@@ -141,7 +141,7 @@ def test_covers_every_district_status_kind_level_category(seeded):
     assert distinct(seeded, Item.category) == set(Category)
     assert distinct(seeded, Item.item_type) == set(ItemType)
     assert distinct(seeded, Item.stage) == set(Stage)
-    assert distinct(seeded, Item.supervision_level) == set(SupervisionLevel)
+    assert distinct(seeded, Item.supervision_level) == {*SupervisionLevel, None}   # None: never supervised
     assert distinct(seeded, Inspection.kind) == set(InspectionKind)
     assert distinct(seeded, Inspection.level) == set(SourceLevel)
     assert seeded.scalar(select(func.count()).where(Inspection.year.is_not(None))) >= 6

@@ -11,6 +11,7 @@ from core.domain import Category, SourceLevel
 from ui import cache, charts, kiosk, screen
 from ui.common import label, lang, t
 from ui.district_map import MEASURES
+from ui.supervision import notices_html
 
 # px at the 1920×1080 design size; other screens are zoomed by CSS, so sizes stay fixed
 MAP_SIZE = (690, 660)
@@ -63,6 +64,8 @@ def side_panel(data) -> None:
                                        title_key="chart.level", lang=lang(), height=84,
                                        width=SIDE_WIDTH),
                     theme=None, width="content", key="big_screen_levels")
+    screen.panel_title(t("big_screen.notices"))
+    st.html(notices_html(data.notices, lang()))
 
 
 def worst_panel(data) -> None:

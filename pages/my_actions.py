@@ -11,6 +11,7 @@ from core.reference_data import scope_label
 from ui.common import current_actor, data_as_of, db, label, t
 from ui.forms import joined
 from ui.item_views import open_item
+from ui.supervision import open_notice
 from ui.text import plain
 
 actor = current_actor()
@@ -46,13 +47,14 @@ def section_table(section: ActionSection) -> None:
     })
     if section.key in NO_COUNTDOWN:
         frame = frame.drop(columns=t("my_actions.col.when"))
-    linkable = all(r.item_id is not None for r in section.rows)
+    linkable = all(r.item_id is not None or r.entity == "notice" for r in section.rows)
     shown = st.dataframe(frame, hide_index=True, key=f"queue_{section.key}",
                          on_select="rerun" if linkable else "ignore", selection_mode="single-row",
                          column_config={t("my_actions.col.summary"): st.column_config.TextColumn(
                              width="large")})
     if linkable and shown.selection.rows:
-        open_item(section.rows[shown.selection.rows[0]].item_id)
+        row = section.rows[shown.selection.rows[0]]
+        open_notice(row.id) if row.entity == "notice" else open_item(row.item_id)
     if not linkable:
         st.caption(t("my_actions.no_link"))
     if section.total > len(section.rows):

@@ -39,6 +39,7 @@ from core.ledger.rules import (
 )
 from core.ledger.stats import overdue_condition
 from core.sql_functions import days_between, year_month
+from core.supervision.notices import NoticeFigures, notice_figures
 from db.models import District, Interview, Item, Referral
 
 WEEK = timedelta(days=7)
@@ -154,6 +155,7 @@ class BigScreen:
     trend: tuple[MonthFlow, ...]
     ranking: Ranking
     worst: tuple[WorstItem, ...]
+    notices: NoticeFigures | None = None     # 督办 notices in force, awaited and late responses
 
 
 # ---------------------------------------------------------------- the three passes
@@ -377,4 +379,5 @@ def big_screen(session: Session, *, actor: Actor, today: date,
                          for c in Category),
         levels=tuple(Tally(lv.value, *levels.get(lv, (0, 0))) for lv in SourceLevel),
         trend=_trend(session, today=today), ranking=rank_districts(districts),
-        worst=_worst(session, today=today, rules=rules))
+        worst=_worst(session, today=today, rules=rules),
+        notices=notice_figures(session, today=today))

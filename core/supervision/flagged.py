@@ -169,7 +169,7 @@ def flagged_counts(session: Session, *, actor: Actor, flt: LedgerFilter, today: 
 def _named(session: Session, model, counts: dict) -> list[Tally]:
     name = model.name if model is District else model.short_name
     ids = [k for k in counts if k is not None]
-    names = dict(session.execute(select(model.id, name).where(model.id.in_(ids)))) if ids else {}
+    names = dict(session.execute(select(model.id, name).where(model.id.in_(ids))).all()) if ids else {}
     tallies = [Tally(k, names.get(k), n) for k, n in counts.items()]
     return sorted(tallies, key=lambda t: (-t.items, t.name or ""))
 

@@ -372,6 +372,15 @@ def _records(session: Session, inspection_id: int) -> list[RecordInfo]:
             for r, code, who in session.execute(stmt)]
 
 
+def clue_sources(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of the daily and routine inspections a special one may be opened from, newest
+    first."""
+    rows = session.execute(select(Inspection.id, Inspection.name)
+                           .where(Inspection.kind.in_(CLUE_SOURCES))
+                           .order_by(Inspection.started_on.desc().nulls_last(), Inspection.id.desc()))
+    return [(i, n) for i, n in rows]
+
+
 # ---------------------------------------------------------------- marks on items
 
 @dataclass(frozen=True)

@@ -102,8 +102,8 @@ def _items_problems(session: Session, item_ids: Sequence[int]) -> tuple[list[Ite
     return [found[i] for i in ids if i in found], problems
 
 
-def _issue_form(session: Session, level, doc_no, issued_on, due_on, content) -> dict:
-    problems: list[FieldProblem] = []
+def _issue_form(session: Session, level, doc_no, issued_on, due_on, content,
+                problems: list[FieldProblem]) -> dict:
     values = {"doc_no": check_text(problems, "notice.field.doc_no", doc_no, limit=60),
               "issued_on": check_date(problems, "notice.field.issued_on", issued_on),
               "due_on": check_date(problems, "notice.field.due_on", due_on, not_future=False),
@@ -119,8 +119,6 @@ def _issue_form(session: Session, level, doc_no, issued_on, due_on, content) -> 
             func.replace(SupervisionNotice.doc_no, " ", "") == values["doc_no"].replace(" ", ""))):
         problems.append(FieldProblem(None, zh("notice.field.doc_no"),
                                      say("err.taken", value=values["doc_no"])))
-    if problems:
-        raise ValidationFailed(problems)
     return values
 
 
@@ -145,8 +143,8 @@ def issue_notice(session: Session, *, actor: Actor, item_ids: Sequence[int], lev
     them. Raises PermissionDenied, ValidationFailed (naming each bad field or item by its 编号)."""
     attempted = {"item_ids": list(item_ids or ()), "level": str(level), "doc_no": doc_no}
     permit(session, actor, "notice.issue", "notice", None, attempted)
-    values = _issue_form(session, level, doc_no, issued_on, due_on, content)
     items, problems = _items_problems(session, item_ids)
+    values = _issue_form(session, level, doc_no, issued_on, due_on, content, problems)
     if problems:
         raise ValidationFailed(problems)
     notice = SupervisionNotice(**values, issued_by=actor.id)
@@ -385,25 +383,26 @@ def _readable(actor: Actor):
                                     .where(NoticeResponse.unit_id == actor.unit_id))
 
 
-def _rows_select(today: date):
-    counts = (select(NoticeResponse.notice_id, func.count().label("units"),
-                     func.count(NoticeResponse.responded_on).label("answered"),
-                     func.sum(case((late_response(today), 1), else_=0)).label("late"))
-              .join(SupervisionNotice, SupervisionNotice.id == NoticeResponse.notice_id)
-              .group_by(NoticeResponse.notice_id).subquery("r"))
-    items = (select(SupervisionNoticeItem.notice_id, func.count().label("items"))
-             .group_by(SupervisionNoticeItem.notice_id).subquery("i"))
-    return (select(SupervisionNotice.id, SupervisionNotice.doc_no, SupervisionNotice.level,
-                   SupervisionNotice.issued_on, SupervisionNotice.due_on,
-                   SupervisionNotice.requirements, SupervisionNotice.lifted_on,
-                   SupervisionNotice.version, func.coalesce(items.c.items, 0),
-                   func.coalesce(counts.c.units, 0), func.coalesce(counts.c.answered, 0),
-                   func.coalesce(counts.c.late, 0))
-            .outerjoin(items, items.c.notice_id == SupervisionNotice.id)
-            .outerjoin(counts, counts.c.notice_id == SupervisionNotice.id))
+def _per_notice(column, *where):
+    """A count correlated to the notice row: computed only for the rows a query returns."""
+    return (select(func.count(column)).where(*where).correlate(SupervisionNotice).scalar_subquery())
 
 
-def _notice_row(r) -> NoticeRow:
+def rows_select(today: date):
+    """Notice rows with their figures; join it to a page of ids so that the correlated counts
+    run for that page only."""
+    mine = NoticeResponse.notice_id == SupervisionNotice.id
+    return select(SupervisionNotice.id, SupervisionNotice.doc_no, SupervisionNotice.level,
+                  SupervisionNotice.issued_on, SupervisionNotice.due_on,
+                  SupervisionNotice.requirements, SupervisionNotice.lifted_on,
+                  SupervisionNotice.version,
+                  _per_notice(SupervisionNoticeItem.item_id,
+                              SupervisionNoticeItem.notice_id == SupervisionNotice.id),
+                  _per_notice(NoticeResponse.id, mine), _per_notice(NoticeResponse.responded_on, mine),
+                  _per_notice(NoticeResponse.id, mine, late_response(today)))
+
+
+def notice_row(r) -> NoticeRow:
     return NoticeRow(r[0], r[1], SupervisionLevel(r[2]), *r[3:8], *(int(v) for v in r[8:12]))
 
 
@@ -435,10 +434,11 @@ def list_notices(session: Session, *, actor: Actor, today: date, show: str = "in
             "late": and_(in_force(), SupervisionNotice.id.in_(late_ids)), "all": None}[show]
     parts = [c for c in (scope, cond) if c is not None]
     total = session.scalar(select(func.count(SupervisionNotice.id)).where(*parts))
-    stmt = (_rows_select(today).where(*parts)
-            .order_by(SupervisionNotice.issued_on.desc(), SupervisionNotice.id.desc())
-            .limit(page_size).offset((page - 1) * page_size))
-    return NoticePage([_notice_row(r) for r in session.execute(stmt)], int(total or 0), page, page_size)
+    order = (SupervisionNotice.issued_on.desc(), SupervisionNotice.id.desc())
+    top = (select(SupervisionNotice.id).where(*parts).order_by(*order).limit(page_size)
+           .offset((page - 1) * page_size).subquery("top"))
+    stmt = rows_select(today).join(top, top.c.id == SupervisionNotice.id).order_by(*order)
+    return NoticePage([notice_row(r) for r in session.execute(stmt)], int(total or 0), page, page_size)
 
 
 def notice_detail(session: Session, *, actor: Actor, notice_id: int, today: date) -> NoticeDetail:
@@ -450,7 +450,7 @@ def notice_detail(session: Session, *, actor: Actor, notice_id: int, today: date
     if scope is not None and not session.scalar(select(SupervisionNotice.id).where(
             SupervisionNotice.id == notice_id, scope)):
         raise PermissionDenied(f"{actor.username} may not read notice {notice_id}")
-    row = _notice_row(session.execute(_rows_select(today).where(SupervisionNotice.id == notice_id)).one())
+    row = notice_row(session.execute(rows_select(today).where(SupervisionNotice.id == notice_id)).one())
     items = _items(session, actor, notice_id)
     issued_by = session.scalar(select(User.display_name).join(
         SupervisionNotice, SupervisionNotice.issued_by == User.id).where(SupervisionNotice.id == notice_id))

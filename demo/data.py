@@ -8,6 +8,7 @@ the parts live beside it:
     demo_items     the vectorised item generator and the item table's columns
     demo_records   units, progress reports, transitions, extensions, notices, follow-ups
     demo_cases     petitions, interviews and referrals, drawn one by one
+    demo_supervision  notices over several items, stationed and special inspections (after the items)
     demo_writer    bulk inserts: COPY on PostgreSQL, the raw sqlite3 cursor on SQLite
     demo_text      words and catalogues
 """
@@ -37,6 +38,7 @@ from demo.records import (
     transition_columns,
     unit_columns,
 )
+from demo.supervision import supervision_tables
 from demo.writer import bulk_load, writer_for
 
 CHUNK = 25_000
@@ -109,6 +111,8 @@ def _seed(conn: Connection, *, items: int, seed: int, as_of: date) -> Counter:
         frame = draw_items(rng, ctx, first, min(CHUNK, items - first))
         for table, columns in chunk_tables(rng, ctx, frame):
             writer.write(table, columns)
+    for table, columns in supervision_tables(conn, ctx, seed):   # looks at the items written
+        writer.write(table, columns)
     writer.finish()
     return writer.counts
 

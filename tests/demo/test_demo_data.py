@@ -19,6 +19,7 @@ from core.domain import (
     Category,
     InspectionKind,
     ItemType,
+    Role,
     SourceLevel,
     Stage,
     Status,
@@ -28,20 +29,25 @@ from core.domain import (
 from core.errors import LedgerError
 from core.ledger.deadlines import parse_deadline
 from core.ledger.rules import Reason, RuleSettings, reason_conditions
+from core.supervision.notices import notice_detail
 from db.engine import engine_for
 from db.models import (
     Base,
     District,
     Extension,
+    FollowUpRecord,
     Inspection,
     Interview,
     Item,
     ItemUnit,
     LedgerRevision,
+    NoticeEscalation,
     Petition,
     ProgressReport,
     Referral,
     StationedFollowUp,
+    SupervisionNotice,
+    SupervisionNoticeItem,
     Transition,
     Unit,
 )
@@ -49,6 +55,7 @@ from demo import data as demo_data
 from demo import writer as demo_writer
 from demo.data import seed_demo
 from tests.conftest import new_database
+from tests.factories import make_actor
 
 AS_OF = date(2025, 6, 30)
 ITEMS = 2000
@@ -70,7 +77,8 @@ def fresh_url(request, database_url, tmp_path):
 
 
 SEEDED_TABLES = ("inspection", "item", "item_unit", "progress_report", "transition", "extension",
-                 "supervision_notice", "stationed_follow_up", "petition", "interview",
+                 "supervision_notice", "supervision_notice_item", "notice_response", "notice_escalation",
+                 "stationed_follow_up", "follow_up_record", "petition", "interview",
                  "interview_item", "referral", "referral_item")
 
 
@@ -258,10 +266,10 @@ def test_side_records_exist_and_point_at_the_right_places(seeded):
                                     .join(Petition, Petition.inspection_id == Inspection.id)).all()
     assert {(k, lv) for k, lv in petition_kinds} >= {("routine", "central")}
     assert {k for k, _ in petition_kinds} == {"routine"}
-    stationed = seeded.scalars(select(Inspection.kind).distinct()
+    following = seeded.scalars(select(Inspection.kind).distinct()
                                .join(StationedFollowUp,
                                      StationedFollowUp.inspection_id == Inspection.id)).all()
-    assert stationed == ["stationed"]
+    assert set(following) == {"stationed", "special"}   # special: demo.supervision's
     phones = seeded.scalars(select(Item.contact_phone).limit(200)).all()
     assert all(p.startswith("023-6") and len(p) == 12 for p in phones)
 
@@ -287,3 +295,30 @@ def test_manage_seed_demo_takes_as_of(database_url, monkeypatch, capsys):
     with Session(engine_for(database_url)) as s:
         assert s.scalar(select(func.max(Transition.at))).date() <= date(2024, 12, 31)
     assert manage.main(["seed-demo", "--as-of", "31.12.2024"]) == 2
+
+
+def test_supervision_is_alive(seeded):
+    """Notices over several items with on-time, late and missing answers and an escalation; a
+    stationed inspection under way and a concluded special one, with follow-ups; an item has a
+    督办级别 exactly when a notice covers it."""
+    covered = set(seeded.scalars(select(SupervisionNoticeItem.item_id)))
+    levelled = set(seeded.scalars(select(Item.id).where(Item.supervision_level.is_not(None))))
+    assert covered == levelled
+    multi = seeded.scalars(select(SupervisionNoticeItem.notice_id)
+                           .group_by(SupervisionNoticeItem.notice_id).having(func.count() > 1)).all()
+    assert len(multi) == 3
+    office = make_actor(seeded, Role.COORDINATOR)
+    details = [notice_detail(seeded, actor=office, notice_id=n, today=AS_OF) for n in sorted(multi)]
+    answers = [(r.responded_on is not None, r.late) for d in details for r in d.responses]
+    assert {(True, False), (True, True), (False, True)} <= set(answers)
+    assert seeded.scalar(select(func.count()).select_from(NoticeEscalation)) == 2
+    assert {d.notice.level for d in details} >= {SupervisionLevel.LISTED}
+    states = dict(seeded.execute(select(Inspection.name, Inspection.state)
+                                 .where(Inspection.team.like("市督察办%"))).all())
+    assert sorted(states.values()) == ["concluded", "open"]
+    records = seeded.scalars(select(FollowUpRecord.kind).distinct()).all()
+    assert set(records) == {"visit", "finding"}
+    special = seeded.scalar(select(Inspection).where(Inspection.kind == "special",
+                                                     Inspection.team == "市督察办专项督察组"))
+    assert special.finding and special.origin_inspection_id and special.clues
+    assert seeded.scalar(select(func.count()).select_from(SupervisionNotice)) > 3

@@ -11,7 +11,7 @@ from core.domain import Category, SourceLevel
 from ui import cache, charts, kiosk, screen
 from ui.common import label, lang, t
 from ui.district_map import MEASURES
-from ui.supervision import notices_html
+from ui.supervision import worst_title_html
 
 # px at the 1920×1080 design size; other screens are zoomed by CSS, so sizes stay fixed
 MAP_SIZE = (690, 660)
@@ -64,15 +64,14 @@ def side_panel(data) -> None:
                                        title_key="chart.level", lang=lang(), height=84,
                                        width=SIDE_WIDTH),
                     theme=None, width="content", key="big_screen_levels")
-    screen.panel_title(t("big_screen.notices"))
-    st.html(notices_html(data.notices, lang()))
 
 
 def worst_panel(data) -> None:
     turn = st.session_state.get(WORST_PAGE_KEY, -1) + 1  # one page further on each refresh
     st.session_state[WORST_PAGE_KEY] = turn
     rows, page, pages = screen.worst_page(data.worst, turn)
-    screen.panel_title(t("big_screen.worst"), t("big_screen.page", page=page, pages=pages))
+    st.html(worst_title_html(t("big_screen.worst"), t("big_screen.page", page=page, pages=pages),
+                             data.notices, lang()))   # with the 督办 figures, late ones highlighted
     if rows:
         st.html(screen.worst_html(rows, lang()))
     else:

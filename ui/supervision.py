@@ -71,17 +71,19 @@ def reasons_text(row) -> str:
         translate(f"reason.{r.value}", lang(), **row.reason_values(r)) for r in row.reasons)
 
 
-def notices_html(figures, lang_code: str) -> str:
-    """The big screen's 督办 strip: notices in force, responses awaited, late ones (highlighted),
-    in the screen's card style (ui.screen's .bs-fa cards)."""
-    if figures is None:
-        return ""
-    cards = [("big_screen.notices_in_force", figures.in_force, ""),
-             ("big_screen.notices_awaiting", figures.awaiting, ""),
-             ("big_screen.notices_late", figures.late, ' style="color:#FFB38A"' if figures.late else "")]
-    body = "".join(f"<div>{escape(translate(k, lang_code))}"
-                   f"<b{style}>{escape(format_count(n, lang_code))}</b></div>" for k, n, style in cards)
-    return f'<div class="bs-fa">{body}</div>'
+def worst_title_html(title: str, page: str, figures, lang_code: str) -> str:
+    """The big screen's worst-items title (as ui.screen.panel_title draws it) with, on its right,
+    the 督办 notices in force, the answers awaited and the late ones (highlighted), then the page."""
+    aside = escape(page)
+    if figures is not None:
+        late = escape(format_count(figures.late, lang_code))
+        late = f'<b style="color:#FFB38A">{late}</b>' if figures.late else late
+        aside = (escape(translate("big_screen.notices_line", lang_code,
+                                  in_force=format_count(figures.in_force, lang_code),
+                                  awaiting=format_count(figures.awaiting, lang_code)))
+                 + f" · {escape(translate('big_screen.notices_late', lang_code))} {late} ｜ {aside}")
+    return (f'<div class="bs-head"><div class="bs-panel-title">{escape(title)}</div>'
+            f'<span class="bs-page">{aside}</span></div>')
 
 
 def item_panel(actor: Actor, item_id: int) -> None:

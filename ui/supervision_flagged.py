@@ -46,10 +46,10 @@ def flagged_filter(prefix: str = "lu") -> LedgerFilter:
     c4, c5 = st.columns([2, 3])
     unit = c4.selectbox(t("long_unresolved.unit"), [None, *units], key=f"{prefix}_unit",
                         format_func=lambda i: t("ledger.any") if i is None else units[i],
-                        persist_state=PERSIST)
+                        placeholder=t("ledger.any"), persist_state=PERSIST)
     inspection = c5.selectbox(t("ledger.inspection"), [None, *inspections], key=f"{prefix}_insp",
                               format_func=lambda i: t("ledger.any") if i is None else inspections[i],
-                              persist_state=PERSIST)
+                              placeholder=t("ledger.any"), persist_state=PERSIST)
     return LedgerFilter(reasons=tuple(reasons), long_unresolved_only=True,
                         district_ids=tuple(None if d == CITYWIDE else d for d in picked),
                         unit_id=unit, levels=tuple(levels), inspection_id=inspection)
@@ -102,12 +102,12 @@ def flagged_frame(rows: list[FlaggedRow], marks: dict[int, Mark]) -> pd.DataFram
         t("col.code"): [r.code for r in rows],
         t("col.district"): [r.district or t("district.citywide") for r in rows],
         t("long_unresolved.col.holder"): [r.holder for r in rows],
-        t("col.description"): [r.description for r in rows],
-        t("long_unresolved.col.reasons"): [reasons_text(r) for r in rows],
         t("long_unresolved.col.severity"): [r.severity for r in rows],
-        t("col.status"): [label(r.status, Status) for r in rows],
+        t("long_unresolved.col.reasons"): [reasons_text(r) for r in rows],
         t("col.supervision_level"): [level_text(r.supervision_level) for r in rows],
         t("col.inspection_mark"): [mark_link(marks.get(r.id)) for r in rows],
+        t("col.status"): [label(r.status, Status) for r in rows],
+        t("col.description"): [r.description for r in rows],
     })
 
 
@@ -116,7 +116,7 @@ def flagged_table(rows: list[FlaggedRow], marks: dict[int, Mark], key: str) -> l
     picked = st.dataframe(flagged_frame(rows, marks), hide_index=True, key=key, on_select="rerun",
                           selection_mode="multi-row", column_config={
                               t("col.description"): st.column_config.TextColumn(width="large"),
-                              t("long_unresolved.col.reasons"): st.column_config.TextColumn(width="medium"),
+                              t("long_unresolved.col.reasons"): st.column_config.TextColumn(width="large"),
                               t("col.inspection_mark"): mark_column()})
     return [rows[i] for i in picked.selection.rows if i < len(rows)]
 

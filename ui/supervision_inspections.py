@@ -109,7 +109,8 @@ def header(d: InspectionDetail) -> None:
     cols[0].metric(t("inspection.field.kind"), label(r.kind))
     cols[1].metric(t("inspection.col.state"), state_text(r.state))
     cols[2].metric(t("inspection.field.started_on"), r.started_on.isoformat() if r.started_on else "—")
-    cols[3].metric(t("inspection.field.ended_on"), r.ended_on.isoformat() if r.ended_on else "—")
+    end = "inspection.field.planned_end" if r.state == InspectionState.OPEN else "inspection.field.ended_on"
+    cols[3].metric(t(end), r.ended_on.isoformat() if r.ended_on else "—")
     cols[4].metric(t("inspection.col.followed"), r.followed)
     lines = [(t("inspection.field.team"), r.team), (t("inspection.field.place"), r.place),
              (t("inspection.field.subject"), r.subject), (t("inspection.field.origin"), d.origin),
@@ -121,11 +122,11 @@ def header(d: InspectionDetail) -> None:
 def items_frame(items: list[FollowedItem], *, reasons: bool) -> pd.DataFrame:
     frame = {t("col.code"): [i.code for i in items],
              t("col.district"): [i.district or t("district.citywide") for i in items],
-             t("col.description"): [i.description for i in items],
              t("col.status"): [label(i.status) for i in items]}
     if reasons:
         frame[t("inspection.col.reasons_then")] = [
             t("list.sep").join(reason_name(Reason(r)) for r in i.reasons) for i in items]
+    frame[t("col.description")] = [i.description for i in items]
     return pd.DataFrame(frame)
 
 

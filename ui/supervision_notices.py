@@ -69,12 +69,12 @@ def show_picker() -> str:
 def header(detail: NoticeDetail, today: date) -> None:
     n = detail.notice
     st.title(t("notice.heading", doc=n.doc_no or "—"))
-    cols = st.columns(5)
+    cols = st.columns(4)
     cols[0].metric(t("notice.field.level"), label(n.level))
     cols[1].metric(t("notice.field.issued_on"), n.issued_on.isoformat())
     cols[2].metric(t("notice.field.due_on"), n.due_on.isoformat() if n.due_on else "—")
     cols[3].metric(t("notice.col.answered"), f"{n.answered}/{n.units}")
-    cols[4].metric(t("notice.col.state"), state_text(n, today))
+    st.caption(f"{t('notice.col.state')}：{state_text(n, today)}")
     if n.late and n.in_force:
         st.warning(t("notice.late_warning", n=n.late), icon=":material/alarm:")
     st.markdown(f"**{t('notice.field.content')}**：{plain(n.content)}")
@@ -132,8 +132,9 @@ def escalations(detail: NoticeDetail) -> None:
     for e in detail.escalations:
         due = f"（{t('notice.field.new_due_on')} {e.new_due_on.isoformat()}）" \
             if e.new_due_on and e.new_due_on != e.old_due_on else ""
-        st.markdown(f"- {e.at:%Y-%m-%d %H:%M} · {label(e.from_level)} → **{label(e.to_level)}**{due} · "
-                    f"{plain(e.by or '')}：{plain(e.reason)}")
+        who = f" · {plain(e.by)}" if e.by else ""
+        st.markdown(f"- {e.at:%Y-%m-%d %H:%M} · {label(e.from_level)} → **{label(e.to_level)}**{due}{who}："
+                    f"{plain(e.reason)}")
 
 
 # ---------------------------------------------------------------- forms

@@ -69,10 +69,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status.notice.awaiting": ("待回复", "Awaiting answer"),
     "status.notice.late": ("逾期未回复", "Late, not answered"),
     # ---------------------------------------------------------------- big screen
-    "big_screen.notices": ("督办通知", "督办 notices"),
-    "big_screen.notices_in_force": ("在办", "In force"),
-    "big_screen.notices_awaiting": ("待回复", "Awaiting answer"),
-    "big_screen.notices_late": ("逾期回复/未回复", "Late or unanswered"),
+    "big_screen.notices_line": ("督办通知 在办 {in_force} · 待回复 {awaiting}",
+                                "督办 notices: {in_force} in force · {awaiting} answers awaited"),
+    "big_screen.notices_late": ("逾期回复/未回复", "late or unanswered"),
     # ---------------------------------------------------------------- 久拖不决 page
     "long_unresolved.title": ("久拖不决", "Long-unresolved items"),
     "long_unresolved.reason": ("久拖不决情形", "Reason"),

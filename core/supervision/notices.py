@@ -41,6 +41,7 @@ from core.supervision.guard import check_version, flush, load, permit, refuse, r
 from db.models import (
     District,
     Item,
+    ItemUnit,
     NoticeEscalation,
     NoticeResponse,
     SupervisionNotice,
@@ -265,7 +266,8 @@ def escalate_notice(session: Session, *, actor: Actor, notice_id: int, expected_
     notice = _guarded_notice(session, actor, action, notice_id, expected_version, attempted)
     level, reason, due = _escalation_form(level, reason, due_on, SupervisionLevel(notice.level),
                                           notice.issued_on)
-    before = audit.snapshot(notice, ["level", "due_on"])
+    tracked = ["level", "due_on"] if due and due != notice.due_on else ["level"]
+    before = audit.snapshot(notice, tracked)
     session.add(NoticeEscalation(notice_id=notice.id, from_level=notice.level, to_level=level,
                                  old_due_on=notice.due_on, new_due_on=due or notice.due_on,
                                  reason=reason, actor_id=actor.id, at=datetime.now()))
@@ -276,7 +278,7 @@ def escalate_notice(session: Session, *, actor: Actor, notice_id: int, expected_
                                  .where(SupervisionNoticeItem.notice_id == notice.id)))
     _raise_levels(session, actor, items, level, notice.id)
     audit.record(session, actor=actor, action=action, entity="notice", entity_id=notice.id,
-                 before=before, after={**audit.snapshot(notice, ["level", "due_on"]),
+                 before=before, after={**audit.snapshot(notice, tracked),
                                        "version": notice.version, "reason": reason})
     return notice
 
@@ -543,15 +545,24 @@ def _day(d: date) -> datetime:
     return datetime.combine(d, datetime.min.time())
 
 
+def _item_units(session: Session, item_id: int) -> set[int]:
+    """The units tied to the item: lead, holder, responsible and cooperating."""
+    item = session.get(Item, item_id)
+    linked = set(session.scalars(select(ItemUnit.unit_id).where(ItemUnit.item_id == item_id)))
+    return linked | {u for u in (item.lead_unit_id, item.holder_unit_id) if u is not None}
+
+
 def item_notice_events(session: Session, item_id: int) -> list[NoticeEvent]:
-    """Every notice covering the item: issued (at its first level), each escalation, each unit's
-    response (late or not), and its lifting. The caller has checked the item may be read."""
+    """Every notice covering the item: issued (at its first level), each escalation, the answers
+    of the units tied to this item (late or not; a notice over several units' items is answered
+    by each), and its lifting. The caller has checked the item may be read."""
     notices = session.execute(select(SupervisionNotice, User.display_name)
                               .join(SupervisionNoticeItem,
                                     SupervisionNoticeItem.notice_id == SupervisionNotice.id)
                               .outerjoin(User, User.id == SupervisionNotice.issued_by)
                               .where(SupervisionNoticeItem.item_id == item_id)).all()
     events: list[NoticeEvent] = []
+    units = _item_units(session, item_id) if notices else set()
     for notice, who in notices:
         ups = _escalations(session, notice.id)
         first = ups[0].from_level if ups else SupervisionLevel(notice.level)
@@ -566,7 +577,8 @@ def item_notice_events(session: Session, item_id: int) -> list[NoticeEvent]:
                                "timeline.supervision_response" + ("_late" if r.late else ""),
                                r.responded_by, r.unit, {"unit": r.unit, "doc": doc}, detail=r.text,
                                ref_id=r.id, attachments=r.attachments)
-                   for r in _responses(session, notice.id, date.today()) if r.responded_at]
+                   for r in _responses(session, notice.id, date.today())
+                   if r.responded_at and r.unit_id in units]
         if notice.lifted_on:
             events.append(NoticeEvent(_day(notice.lifted_on), "supervision_lifted",
                                       "timeline.supervision_lifted", None, None,

@@ -20,9 +20,12 @@ them from the database (`load_rule_settings`), never from this module's defaults
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -78,15 +81,18 @@ def load_rule_settings(session: Session) -> RuleSettings:
 ACTIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUBMITTED, Status.NOTICE)
 
 
-def reason_conditions(rules: RuleSettings, today: date) -> dict[Reason, ColumnElement[bool]]:
+# The expressions are immutable and cost ~5 ms to build: one page builds them several times,
+# so they are kept per (thresholds, day).
+@lru_cache(maxsize=64)
+def reason_conditions(rules: RuleSettings, today: date) -> Mapping[Reason, ColumnElement[bool]]:
     """One SQL condition per reason, each already limited to active (assigned, not closed) items;
-    all but "stale" also to items that are not 长期坚持."""
+    all but "stale" also to items that are not 长期坚持. Read-only (shared between callers)."""
     active = and_(Item.status.in_(ACTIVE), Item.is_ongoing.is_(False))
     last_report = func.coalesce(Item.latest_progress_on, Item.assigned_on)
     interview_late = exists().where(InterviewItem.item_id == Item.id,
                                     InterviewItem.interview_id == Interview.id,
                                     Interview.plan_due_on < today)
-    return {
+    return MappingProxyType({
         Reason.OVERDUE: overdue_condition(today),
         Reason.STALE: and_(Item.status.in_((Status.ASSIGNED, Status.IN_PROGRESS)),
                            last_report < today - timedelta(days=rules.stale_after_days)),
@@ -94,9 +100,10 @@ def reason_conditions(rules: RuleSettings, today: date) -> dict[Reason, ColumnEl
         Reason.OLD: and_(active, Item.assigned_on < today - timedelta(days=rules.old_after_days)),
         Reason.EXTENDED: and_(active, Item.extension_count >= rules.extension_threshold),
         Reason.INTERVIEW: and_(active, interview_late),
-    }
+    })
 
 
+@lru_cache(maxsize=64)
 def long_unresolved_condition(rules: RuleSettings, today: date) -> ColumnElement[bool]:
     """SQL condition: the item meets at least one 久拖不决 rule."""
     return or_(*reason_conditions(rules, today).values())
@@ -104,8 +111,13 @@ def long_unresolved_condition(rules: RuleSettings, today: date) -> ColumnElement
 
 def reason_columns(rules: RuleSettings, today: date) -> list:
     """One 0/1 column per reason (labelled with the reason's code), to select beside item columns."""
-    return [case((cond, 1), else_=0).label(f"reason_{reason.value}")
-            for reason, cond in reason_conditions(rules, today).items()]
+    return list(_reason_columns(rules, today))
+
+
+@lru_cache(maxsize=64)
+def _reason_columns(rules: RuleSettings, today: date) -> tuple:
+    return tuple(case((cond, 1), else_=0).label(f"reason_{reason.value}")
+                 for reason, cond in reason_conditions(rules, today).items())
 
 
 def reasons_from_row(row) -> list[Reason]:
@@ -113,6 +125,7 @@ def reasons_from_row(row) -> list[Reason]:
     return [r for r in Reason if getattr(row, f"reason_{r.value}", 0)]
 
 
+@lru_cache(maxsize=64)
 def severity(rules: RuleSettings, today: date) -> ColumnElement[int]:
     """SQL: how many reasons flag the item (0–6), the first key of the severity order."""
     flags = [case((cond, 1), else_=0) for cond in reason_conditions(rules, today).values()]

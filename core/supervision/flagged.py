@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require
@@ -162,16 +162,27 @@ def flagged_counts(session: Session, *, actor: Actor, flt: LedgerFilter, today: 
         by_unit[unit_id] = by_unit.get(unit_id, 0) + n
         for reason, s in zip(reasons, sums, strict=True):
             by_reason[reason] += int(s or 0)
-    return FlaggedCounts(total, by_reason, _named(session, District, by_district),
-                         _named(session, Unit, by_unit))
+    districts, units = _names(session, by_district, by_unit)
+    return FlaggedCounts(total, by_reason, _tallies(by_district, districts), _tallies(by_unit, units))
 
 
-def _named(session: Session, model, counts: dict) -> list[Tally]:
-    name = model.name if model is District else model.short_name
-    ids = [k for k in counts if k is not None]
-    names = dict(session.execute(select(model.id, name).where(model.id.in_(ids))).all()) if ids else {}
-    tallies = [Tally(k, names.get(k), n) for k, n in counts.items()]
-    return sorted(tallies, key=lambda t: (-t.items, t.name or ""))
+def _names(session: Session, districts: dict, units: dict) -> tuple[dict, dict]:
+    """Names of the districts and units counted, in one round trip."""
+    d_ids, u_ids = [k for k in districts if k is not None], [k for k in units if k is not None]
+    if not d_ids and not u_ids:
+        return {}, {}
+    stmt = union_all(select(literal("d").label("kind"), District.id, District.name)
+                     .where(District.id.in_(d_ids)),
+                     select(literal("u"), Unit.id, Unit.short_name).where(Unit.id.in_(u_ids)))
+    names: dict[str, dict] = {"d": {}, "u": {}}
+    for kind, key, name in session.execute(stmt):
+        names[kind][key] = name
+    return names["d"], names["u"]
+
+
+def _tallies(counts: dict, names: dict) -> list[Tally]:
+    return sorted((Tally(k, names.get(k), n) for k, n in counts.items()),
+                  key=lambda t: (-t.items, t.name or ""))
 
 
 # ---------------------------------------------------------------- the view as Excel

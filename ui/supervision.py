@@ -54,10 +54,11 @@ def mark_url(mark: Mark | None) -> str | None:
     return None if mark is None else f"/{INSPECTIONS_URL}?id={mark.inspection_id}"
 
 
-def mark_link(mark: Mark | None) -> str | None:
+def mark_link(mark: Mark | None) -> str:
     """The link a table's mark column holds: the inspection's page, the mark's words after '#'
-    (what the column shows, see `mark_column`)."""
-    return None if mark is None else f"{mark_url(mark)}#{mark_text(mark)}"
+    (what the column shows, see `mark_column`); empty for an item no inspection follows (a None
+    would read "None")."""
+    return "" if mark is None else f"{mark_url(mark)}#{mark_text(mark)}"
 
 
 def mark_column():

@@ -69,12 +69,12 @@ def show_picker() -> str:
 def header(detail: NoticeDetail, today: date) -> None:
     n = detail.notice
     st.title(t("notice.heading", doc=n.doc_no or "—"))
-    cols = st.columns(4)
+    cols = st.columns([3, 2, 2, 1.5])
     cols[0].metric(t("notice.field.level"), label(n.level))
     cols[1].metric(t("notice.field.issued_on"), n.issued_on.isoformat())
     cols[2].metric(t("notice.field.due_on"), n.due_on.isoformat() if n.due_on else "—")
     cols[3].metric(t("notice.col.answered"), f"{n.answered}/{n.units}")
-    st.caption(f"{t('notice.col.state')}：{state_text(n, today)}")
+    st.caption(t("notice.state_line", state=state_text(n, today)))
     if n.late and n.in_force:
         st.warning(t("notice.late_warning", n=n.late), icon=":material/alarm:")
     st.markdown(f"**{t('notice.field.content')}**：{plain(n.content)}")

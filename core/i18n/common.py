@@ -22,7 +22,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.import_ledger": ("导入台账", "Import ledger"),
     "nav.group.supervision": ("督办督察", "Supervision"),
     "nav.long_unresolved": ("久拖不决", "Long-unresolved"),
-    "nav.notices": ("督办通知", "督办 notices"),
+    "nav.notices": ("督办通知", "Supervision notices"),
     "nav.inspections": ("驻点与专项督察", "Stationed & special inspections"),
     "nav.settings": ("规则设置", "Rule settings"),
     "col.status": ("状态", "State"),

@@ -64,13 +64,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inspection.mark.special": ("专项督察中", "Special inspection"),
     # ---------------------------------------------------------------- 我的待办
     "queue.long_unresolved": ("久拖不决", "Long-unresolved"),
-    "queue.notices_awaiting": ("待回复的督办通知", "督办 notices to answer"),
-    "queue.notices_late": ("逾期未回复的督办通知", "督办 notices answered late or not at all"),
+    "queue.notices_awaiting": ("待回复的督办通知", "Supervision notices to answer"),
+    "queue.notices_late": ("逾期未回复的督办通知", "Supervision notices past due, unanswered"),
     "status.notice.awaiting": ("待回复", "Awaiting answer"),
     "status.notice.late": ("逾期未回复", "Late, not answered"),
     # ---------------------------------------------------------------- big screen
     "big_screen.notices_line": ("督办通知 在办 {in_force} · 待回复 {awaiting}",
-                                "督办 notices: {in_force} in force · {awaiting} answers awaited"),
+                                "Supervision notices: {in_force} in force · {awaiting} answers awaited"),
     "big_screen.notices_late": ("逾期回复/未回复", "late or unanswered"),
     # ---------------------------------------------------------------- 久拖不决 page
     "long_unresolved.title": ("久拖不决", "Long-unresolved items"),
@@ -104,11 +104,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                                   "open a stationed or special inspection"),
     "long_unresolved.selected": ("已选 {n} 项：{codes}", "{n} selected: {codes}"),
     "long_unresolved.action": ("对所选任务", "With the selection"),
-    "long_unresolved.do.notice": ("下发督办通知", "Issue a 督办 notice"),
+    "long_unresolved.do.notice": ("下发督办通知", "Issue a supervision notice"),
     "long_unresolved.do.stationed": ("开展驻点督察", "Open a stationed inspection"),
     "long_unresolved.do.special": ("开展专项督察", "Open a special inspection"),
     # ---------------------------------------------------------------- notices
-    "notices.title": ("督办通知", "督办 notices"),
+    "notices.title": ("督办通知", "Supervision notices"),
     "notices.empty": ("没有督办通知", "No notices"),
     "notices.back": ("返回督办通知列表", "Back to the notices"),
     "notice.show": ("显示", "Show"),
@@ -130,6 +130,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "notice.col.items": ("任务数", "Items"),
     "notice.col.answered": ("已回复", "Answered"),
     "notice.col.state": ("状态", "State"),
+    "notice.state_line": ("状态：{state}", "State: {state}"),
     "notice.state.lifted": ("已解除（{day}）", "Lifted ({day})"),
     "notice.state.late": ("{n} 个单位逾期", "{n} late"),
     "notice.state.awaiting": ("待 {n} 个单位回复", "{n} answers awaited"),
@@ -159,7 +160,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "提交前请先核对（或点击「载入最新」）。",
                              "This notice changed since you opened it; what you see is current. "
                              "Check before you submit (or reload)."),
-    "notice.on_item": ("{level}督办 · {doc} · 回复期限 {due}", "{level} · {doc} · answer due {due}"),
+    "notice.on_item": ("督办通知 {doc}（{level}）· 回复期限 {due}",
+                       "Notice {doc} ({level}) · answer due {due}"),
     # ---------------------------------------------------------------- inspections
     "inspections.title": ("驻点与专项督察", "Stationed and special inspections"),
     "inspections.empty": ("还没有驻点或专项督察", "No stationed or special inspections yet"),

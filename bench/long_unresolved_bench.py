@@ -82,7 +82,7 @@ def main() -> None:
     from core.ledger.query import LedgerFilter
     from core.ledger.rules import load_rule_settings
     from core.supervision.flagged import flagged_counts, flagged_page
-    from core.supervision.inspections import under_way_marks
+    from core.supervision.inspection_views import under_way_marks
     from db.engine import engine_for
 
     url = args.url or ensure_ledger("postgresql" if args.pg else "sqlite", args.items)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.domain import InspectionKind
 from core.errors import NotFound, PermissionDenied
-from core.supervision.inspections import inspection_detail, list_inspections
+from core.supervision.inspection_views import inspection_detail, list_inspections
 from ui.common import current_actor, data_as_of, db, t
 from ui.forms import seen_version, show_error, show_flash
 from ui.item_views import item_id_param

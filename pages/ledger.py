@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.access.permissions import can
 from core.ledger.query import list_items
-from core.supervision.inspections import under_way_marks
+from core.supervision.inspection_views import under_way_marks
 from ui.common import current_actor, data_as_of, db, t
 from ui.downloads import XLSX, ledger_export
 from ui.filters import ledger_filter, sort_choice

@@ -12,7 +12,7 @@ import streamlit as st
 from core.access.permissions import can
 from core.ledger.rules import load_rule_settings
 from core.supervision.flagged import flagged_counts, flagged_page
-from core.supervision.inspections import under_way_marks
+from core.supervision.inspection_views import under_way_marks
 from ui.common import current_actor, data_as_of, db, t
 from ui.forms import show_flash
 from ui.supervision_flagged import (

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from core.errors import NotFound, PermissionDenied
-from core.supervision.notices import list_notices, notice_detail
+from core.supervision.notice_views import list_notices, notice_detail
 from ui.common import current_actor, data_as_of, db, t
 from ui.forms import seen_version, show_error, show_flash
 from ui.item_views import item_id_param

@@ -13,7 +13,7 @@ from core.domain import InspectionKind, Role, SupervisionLevel
 from core.formatting import format_count
 from core.i18n import translate
 from core.ledger.rules import Reason
-from core.supervision.inspections import Mark
+from core.supervision.inspection_views import Mark
 from core.supervision.item_view import item_supervision
 from ui.common import db, label, lang, t
 from ui.text import plain

@@ -18,7 +18,7 @@ from core.ledger.query import LedgerFilter, inspection_choices
 from core.ledger.rules import Reason, RuleSettings
 from core.reference_data import list_districts, list_units
 from core.supervision.flagged import FlaggedCounts, FlaggedRow, Tally, export_flagged
-from core.supervision.inspections import Mark
+from core.supervision.inspection_views import Mark
 from ui import charts
 from ui.common import db, label, lang, t
 from ui.downloads import XLSX

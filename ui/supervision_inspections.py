@@ -15,11 +15,8 @@ from core.access.permissions import Actor, can
 from core.domain import Category, FollowUpKind, InspectionKind, InspectionState, ItemType, Stage
 from core.ledger.rules import Reason
 from core.reference_data import list_districts, list_units
+from core.supervision.inspection_views import FollowedItem, InspectionDetail, InspectionRow, clue_sources
 from core.supervision.inspections import (
-    FollowedItem,
-    InspectionDetail,
-    InspectionRow,
-    clue_sources,
     conclude_inspection,
     open_inspection,
     record_follow_up,

@@ -14,17 +14,8 @@ import streamlit as st
 from core.access.permissions import Actor, can
 from core.domain import SupervisionLevel
 from core.ledger.evidence import TYPES, Owner, open_attachment
-from core.supervision.notices import (
-    RANK,
-    SHOWS,
-    NoticeDetail,
-    NoticeRow,
-    ResponseInfo,
-    can_answer,
-    escalate_notice,
-    lift_notice,
-    respond_to_notice,
-)
+from core.supervision.notice_views import SHOWS, NoticeDetail, NoticeRow, ResponseInfo, can_answer
+from core.supervision.notices import RANK, escalate_notice, lift_notice, respond_to_notice
 from ui.common import db, label, settings, t
 from ui.forms import attempt, flash, forget_version, joined, remember_version, seen_version
 from ui.item_views import evidence_store, open_item, size_text

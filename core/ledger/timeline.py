@@ -32,7 +32,7 @@ from core.ledger.items import get_item
 from core.ledger.lifecycle import available_moves
 from core.ledger.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
 from core.ledger.stats import NEVER_OVERDUE, days_overdue
-from core.supervision.notices import item_notice_events
+from core.supervision.notice_views import item_notice_events
 from db.models import (
     District,
     Inspection,

@@ -39,7 +39,7 @@ from core.ledger.rules import (
 )
 from core.ledger.stats import overdue_condition
 from core.sql_functions import days_between, year_month
-from core.supervision.notices import NoticeFigures, notice_figures
+from core.supervision.notice_views import NoticeFigures, notice_figures
 from db.models import District, Interview, Item, Referral
 
 WEEK = timedelta(days=7)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require_item
 from core.domain import InspectionState
-from core.supervision.inspections import Mark, item_inspections
-from core.supervision.notices import NoticeRow, notice_row, rows_select
+from core.supervision.inspection_views import Mark, item_inspections
+from core.supervision.notice_views import NoticeRow, notice_row, rows_select
 from db.models import SupervisionNotice, SupervisionNoticeItem
 
 

@@ -29,7 +29,7 @@ from core.domain import (
 from core.errors import LedgerError
 from core.ledger.deadlines import parse_deadline
 from core.ledger.rules import Reason, RuleSettings, reason_conditions
-from core.supervision.notices import notice_detail
+from core.supervision.notice_views import notice_detail
 from db.engine import engine_for
 from db.models import (
     Base,

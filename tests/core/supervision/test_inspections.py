@@ -19,15 +19,17 @@ from core.domain import (
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
 from core.ledger.query import LedgerFilter, list_items
 from core.supervision.guard import StateRefused
-from core.supervision.inspections import (
-    conclude_inspection,
+from core.supervision.inspection_views import (
     inspection_detail,
     item_inspections,
     list_inspections,
+    under_way_marks,
+)
+from core.supervision.inspections import (
+    conclude_inspection,
     open_inspection,
     record_follow_up,
     record_found_item,
-    under_way_marks,
 )
 from core.supervision.item_view import item_supervision
 from db.models import AuditEntry, FollowUpRecord, Inspection, Item, StationedFollowUp

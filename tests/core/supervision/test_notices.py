@@ -13,15 +13,8 @@ from core.ledger.action_queue import needs_my_action
 from core.ledger.evidence import EvidenceStore, Owner, open_attachment
 from core.screen.bigscreen import big_screen
 from core.supervision.guard import StateRefused
-from core.supervision.notices import (
-    escalate_notice,
-    issue_notice,
-    lift_notice,
-    list_notices,
-    notice_detail,
-    notice_figures,
-    respond_to_notice,
-)
+from core.supervision.notice_views import list_notices, notice_detail, notice_figures
+from core.supervision.notices import escalate_notice, issue_notice, lift_notice, respond_to_notice
 from db.models import AuditEntry, Item, NoticeEscalation, NoticeResponse, SupervisionNotice
 from tests.factories import district_id, make_actor, make_item, unit_id
 from tests.pages.page_helpers import PDF

@@ -237,3 +237,21 @@ def test_closed_or_draft_items_cannot_be_supervised(session, world):
     session.commit()
     with pytest.raises(PermissionDenied):
         _issue(session, leader, [closed])
+
+
+def test_the_items_timeline_tells_the_notice_story(session, world):
+    from core.ledger.timeline import item_timeline
+    coordinator, wanzhou, fuling, items = world
+    notice = _issue(session, coordinator, items)
+    respond_to_notice(session, actor=wanzhou, notice_id=notice.id,
+                      expected_version=_response(session, notice, WANZHOU).version, text="已整改")
+    respond_to_notice(session, actor=fuling, notice_id=notice.id,
+                      expected_version=_response(session, notice, FULING).version, text="涪陵已整改")
+    escalate_notice(session, actor=coordinator, notice_id=notice.id, expected_version=1,
+                    level=SupervisionLevel.KEY, reason="整改不彻底")
+    session.commit()
+    story = [(e.kind, e.what()) for e in item_timeline(session, actor=coordinator, item_id=items[0].id)
+             if e.kind.startswith("supervision")]
+    assert story == [("supervision_escalated", "督办升级：一般 → 重点督办（渝督办〔2026〕7号）"),
+                     ("supervision_response", "万州区政府逾期回复督办通知（渝督办〔2026〕7号）"),
+                     ("supervision", "下发督办通知（一般）")]      # 涪陵's answer is on its own item

@@ -10,8 +10,6 @@ from datetime import date
 import streamlit as st
 
 from core.access.permissions import can
-from core.ledger.rules import load_rule_settings
-from core.supervision.flagged import flagged_counts, flagged_page
 from core.supervision.inspection_views import under_way_marks
 from ui.common import current_actor, data_as_of, db, t
 from ui.forms import show_flash
@@ -20,6 +18,7 @@ from ui.supervision_flagged import (
     export_button,
     flagged_filter,
     flagged_table,
+    flagged_view,
     reason_metrics,
     rule_caption,
 )
@@ -35,11 +34,9 @@ show_flash()
 with st.expander(t("ledger.filters"), expanded=True):
     flt = flagged_filter()
 page_no = st.session_state.get("lu_page", 1)
+# the thresholds in force, read once: every figure below uses the same (cached per revision)
+rules, counts, page = flagged_view(actor, flt, today, page_no, PAGE_SIZE)
 with db() as session:
-    rules = load_rule_settings(session)          # read once: every figure below uses the same
-    counts = flagged_counts(session, actor=actor, flt=flt, today=today, rules=rules)
-    page = flagged_page(session, actor=actor, flt=flt, today=today, rules=rules, page=page_no,
-                        page_size=PAGE_SIZE)
     marks = under_way_marks(session, [r.id for r in page.rows])
 if counts.total and page_no > counts.pages(PAGE_SIZE):   # a narrower filter: back to its last page
     st.session_state["lu_page"] = counts.pages(PAGE_SIZE)

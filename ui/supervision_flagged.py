@@ -6,27 +6,61 @@ core.supervision.flagged; nothing here counts or filters by itself."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import astuple
 from datetime import date
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.access.permissions import Actor
+from core.access.permissions import Actor, require
 from core.domain import SourceLevel, Status
 from core.ledger.query import LedgerFilter, inspection_choices
 from core.ledger.rules import Reason, RuleSettings
 from core.reference_data import list_districts, list_units
-from core.supervision.flagged import FlaggedCounts, FlaggedRow, Tally, export_flagged
+from core.supervision.flagged import (
+    FlaggedCounts,
+    FlaggedPage,
+    FlaggedRow,
+    Tally,
+    export_flagged,
+    flagged_counts,
+    flagged_page,
+)
 from core.supervision.inspection_views import Mark
-from ui import charts
-from ui.common import db, label, lang, t
+from db.engine import session_scope
+from ui import cache, charts
+from ui.common import db, label, lang, settings, t
 from ui.downloads import XLSX
 from ui.supervision import level_text, mark_column, mark_link, reason_name, reasons_text
 
 CITYWIDE = -1   # widget stand-in for "全市"
 PERSIST = "session"
 TOP = 12        # districts and units shown in the charts
+
+
+@st.cache_data(ttl=cache.TTL_SECONDS, max_entries=32, show_spinner=False)
+def _flagged(url: str, revision: int, today: date, rules: tuple, flt: LedgerFilter, page_no: int,
+             page_size: int, _actor: Actor) -> tuple[FlaggedCounts, FlaggedPage]:
+    # `_actor` is not part of the key: only office and leader accounts read this list, and all
+    # of them see the whole city (the caller has checked the role).
+    with session_scope(url) as session:
+        thresholds = RuleSettings(*rules)
+        return (flagged_counts(session, actor=_actor, flt=flt, today=today, rules=thresholds),
+                flagged_page(session, actor=_actor, flt=flt, today=today, rules=thresholds,
+                             page=page_no, page_size=page_size))
+
+
+def flagged_view(actor: Actor, flt: LedgerFilter, today: date, page_no: int,
+                 page_size: int) -> tuple[RuleSettings, FlaggedCounts, FlaggedPage]:
+    """The thresholds in force, the counts and one page, computed once per ledger revision (a
+    write, a settings change included, bumps it), day, thresholds, filter and page. Raises
+    PermissionDenied for a role that may not read the list."""
+    require(actor, "supervision.read")
+    revision, _, rules = cache.ledger_state()
+    counts, page = _flagged(settings().database_url, revision, today, astuple(rules), flt, page_no,
+                            page_size, actor)
+    return rules, counts, page
 
 
 def flagged_filter(prefix: str = "lu") -> LedgerFilter:

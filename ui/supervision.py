@@ -74,17 +74,19 @@ def reasons_text(row) -> str:
 
 def worst_title_html(title: str, page: str, figures, lang_code: str) -> str:
     """The big screen's worst-items title (as ui.screen.panel_title draws it) with, on its right,
-    the 督办 notices in force, the answers awaited and the late ones (highlighted), then the page."""
-    aside = escape(page)
+    the 督办 notices in force, the answers awaited and the late ones (highlighted), then the page
+    (in its own .bs-page span, as the screen's other titles have it)."""
+    notices = ""
     if figures is not None:
         late = escape(format_count(figures.late, lang_code))
         late = f'<b style="color:#FFB38A">{late}</b>' if figures.late else late
-        aside = (escape(translate("big_screen.notices_line", lang_code,
-                                  in_force=format_count(figures.in_force, lang_code),
-                                  awaiting=format_count(figures.awaiting, lang_code)))
-                 + f" · {escape(translate('big_screen.notices_late', lang_code))} {late} ｜ {aside}")
+        line = escape(translate("big_screen.notices_line", lang_code,
+                                in_force=format_count(figures.in_force, lang_code),
+                                awaiting=format_count(figures.awaiting, lang_code)))
+        notices = (f'<span class="bs-notices" style="color:#9FB0C8;font-size:15px">{line} · '
+                   f'{escape(translate("big_screen.notices_late", lang_code))} {late} ｜ </span>')
     return (f'<div class="bs-head"><div class="bs-panel-title">{escape(title)}</div>'
-            f'<span class="bs-page">{aside}</span></div>')
+            f'<span>{notices}<span class="bs-page">{escape(page)}</span></span></div>')
 
 
 def item_panel(actor: Actor, item_id: int) -> None:

@@ -68,6 +68,20 @@ class SupervisionLevel(StrEnum):
     LISTED = "listed"      # 挂牌督办
 
 
+class InspectionState(StrEnum):
+    """A stationed or special inspection opened here: under way, or ended with its conclusion."""
+
+    OPEN = "open"              # 进行中
+    CONCLUDED = "concluded"    # 已结束
+
+
+class FollowUpKind(StrEnum):
+    """What a stationed or special inspection records as it goes."""
+
+    VISIT = "visit"            # 现场走访
+    FINDING = "finding"        # 督察发现
+
+
 class UnitRole(StrEnum):
     LEAD = "lead"            # 牵头单位
     RESPONSIBLE = "resp"     # 责任单位

@@ -10,6 +10,7 @@ the parts live beside it:
     demo_cases     petitions, drawn one by one
     demo_interviews  interviews with their people, items, track and follow-up measures
     demo_referrals referrals with their steps, and a showcase of every state for the demo receivers
+    demo_supervision  notices over several items, stationed and special inspections (after the items)
     demo_writer    bulk inserts: COPY on PostgreSQL, the raw sqlite3 cursor on SQLite
     demo_text      words and catalogues
 """
@@ -36,18 +37,21 @@ from demo.items import draw_items, item_columns
 from demo.records import (
     extension_columns,
     follow_up_columns,
-    notice_columns,
+    notice_tables,
     progress_columns,
     transition_columns,
     unit_columns,
 )
 from demo.referrals import referral_tables
+from demo.supervision import supervision_tables
 from demo.writer import bulk_load, writer_for
 
 CHUNK = 25_000
 LABELS = dict(inspection="inspections", item_unit="item units", progress_report="progress reports",
               transition="transitions", extension="extensions",
-              supervision_notice="supervision notices", stationed_follow_up="stationed follow-ups",
+              supervision_notice="supervision notices", supervision_notice_item="notice items",
+              notice_response="notice responses", notice_escalation="notice escalations",
+              stationed_follow_up="stationed follow-ups", follow_up_record="follow-up records",
               petition="petitions", interview="interviews", interview_item="interview items",
               interview_person="people interviewed", interview_follow_up="follow-up measures",
               interview_event="interview events",
@@ -117,6 +121,8 @@ def _seed(conn: Connection, *, items: int, seed: int, as_of: date) -> Counter:
         frame = draw_items(rng, ctx, first, min(CHUNK, items - first))
         for table, columns in chunk_tables(rng, ctx, frame, first=chunk_no == 0):
             writer.write(table, columns)
+    for table, columns in supervision_tables(conn, ctx, seed):   # looks at the items written
+        writer.write(table, columns)
     writer.finish()
     return writer.counts + seed_rounds(conn, as_of=as_of, seed=seed)  # 季调度 (demo/dispatch.py)
 
@@ -131,7 +137,7 @@ def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict, *,
     yield "progress_report", progress_columns(ctx, f)
     yield "transition", transition_columns(ctx, f)
     yield "extension", extension_columns(ctx, f)
-    yield "supervision_notice", notice_columns(rng, ctx, f)
+    yield from notice_tables(rng, ctx, f)
     yield "stationed_follow_up", follow_up_columns(rng, ctx, f)
     words = random.Random(int(rng.integers(1 << 62)))   # for the few side records
     yield "petition", _columns(petitions(words, ctx, f))

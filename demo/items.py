@@ -228,7 +228,8 @@ def _draw_units(rng, ctx: Ctx, f: dict) -> None:
 
 
 def _draw_flags(rng, today: int, f: dict) -> None:
-    """Long-unresolved (久拖不决) items, and the 督办 level that tends to follow them."""
+    """Long-unresolved (久拖不决) items, and the 督办 level that tends to follow them (None: never
+    supervised, most items; a draft never is)."""
     status = f["status"]
     working = np.isin(status, [S.ASSIGNED.value, S.IN_PROGRESS.value])
     is_open = working | np.isin(status, [S.SUBMITTED.value, S.NOTICE.value])
@@ -237,11 +238,11 @@ def _draw_flags(rng, today: int, f: dict) -> None:
     old = is_open & (f["assigned"] < today - 730)
     long = overdue | stale | old | (f["bounce_count"] >= 2) | (f["granted"] >= 2)
     u = rng.random(f["n"])
-    level = np.where(u < 0.01 + 0.10 * long, SupervisionLevel.LISTED.value,
-                     np.where(u < 0.04 + 0.35 * long, SupervisionLevel.KEY.value,
-                              SupervisionLevel.NORMAL.value))
+    level = np.select([u < 0.01 + 0.10 * long, u < 0.04 + 0.35 * long, u < 0.06 + 0.45 * long],
+                      [SupervisionLevel.LISTED.value, SupervisionLevel.KEY.value,
+                       SupervisionLevel.NORMAL.value], None).astype(object)
     f.update(delayed=overdue | stale, long=long,
-             level=np.where(status == S.DRAFT.value, SupervisionLevel.NORMAL.value, level))
+             level=np.where(status == S.DRAFT.value, None, level))
 
 
 # ---------------------------------------------------------------- the item table's columns

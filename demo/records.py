@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.domain import Status as S
-from core.domain import SupervisionLevel, UnitRole
+from core.domain import UnitRole
 from demo import text as tx
 from demo.context import (
     BOUNCES,
@@ -83,18 +83,31 @@ def extension_columns(ctx: Ctx, f: dict) -> dict:
                 updated_at=stamps(np.where(ok, decided[r, j], asked[r, j]), 54000))
 
 
-def notice_columns(rng, ctx: Ctx, f: dict) -> dict:
-    """One 督办 notice per key (重点) or listed (挂牌) item; lifted when the item is closed."""
-    sel = np.nonzero(f["level"] != SupervisionLevel.NORMAL.value)[0]
+def notice_tables(rng, ctx: Ctx, f: dict):
+    """One 督办 notice per supervised item (its level), addressed to the unit holding the item and
+    lifted when the item is closed; most are answered, some after the due date, some not yet.
+    (demo.supervision adds notices over several items, with escalations.)"""
+    sel = np.nonzero(f["level"] != None)[0]  # noqa: E711 - numpy elementwise comparison
     start = f["assigned"][sel]
     end = np.minimum(f["closed_on"][sel], ctx.today)
     issued = start + ((end - start) * rng.uniform(0.2, 0.9, len(sel))).astype(np.int64)
-    return dict(id=ctx.take("supervision_notice", len(sel)), item_id=f["id"][sel],
-                level=f["level"][sel], issued_on=dates(issued),
-                doc_no=tx.formatted("渝督办〔{}〕{}号", years(issued), sel % 200 + 1),
-                due_on=dates(issued + 30 + sel % 61), requirements=[tx.NOTICE_REQUIREMENTS] * len(sel),
-                lifted_on=dates(f["closed_on"][sel]), version=np.ones(len(sel), np.int64),
-                updated_at=stamps(issued, 36000))
+    due = issued + 30 + sel % 61
+    ids = ctx.take("supervision_notice", len(sel))
+    # Responses from a generator of their own: the chunk's stream stays as it was for what follows.
+    own = np.random.default_rng([ctx.today, int(ids[0]) if len(ids) else 0])
+    answered = issued + ((due - issued) * own.uniform(0.2, 1.4, len(sel))).astype(np.int64)
+    answered = np.where((own.random(len(sel)) < 0.85) & (answered <= ctx.today), answered, NEVER)
+    yield "supervision_notice", dict(
+        id=ids, level=f["level"][sel], issued_on=dates(issued),
+        doc_no=tx.formatted("渝督办〔{}〕{}号", years(issued), ids), due_on=dates(due),
+        requirements=[tx.NOTICE_REQUIREMENTS] * len(sel), lifted_on=dates(f["closed_on"][sel]),
+        version=np.ones(len(sel), np.int64), updated_at=stamps(issued, 36000))
+    yield "supervision_notice_item", dict(notice_id=ids, item_id=f["id"][sel])
+    yield "notice_response", dict(
+        notice_id=ids, unit_id=f["holder"][sel], text=masked(answered < NEVER, tx.NOTICE_RESPONSE),
+        responded_on=dates(answered), responded_at=stamps(answered, 39600),
+        version=np.where(answered < NEVER, 2, 1),
+        updated_at=stamps(np.where(answered < NEVER, answered, issued), 39600))
 
 
 def follow_up_columns(rng, ctx: Ctx, f: dict) -> dict:

@@ -183,6 +183,7 @@ EXTENSION_REASONS = ("工程量大，确需延长整改时限", "受汛期影响
                      "资金分批下达，需调整时序")
 ACCEPTANCE = "经现场核查，整改措施落实到位，达到整改目标，同意销号"
 NOTICE_REQUIREMENTS = "限期完成整改，每月报送进展，逾期将提请约谈问责"
+NOTICE_RESPONSE = "已收到督办通知，召开专题会研究部署，明确责任人和完成时限，现将整改进展报告如下"
 # 约谈: (core.domain.InterviewCircumstance code, 情形说明)
 INTERVIEW_CIRCUMSTANCES = (("major_overdue", "整改任务推进缓慢，多项重大问题逾期未完成"),
                            ("public_outcry", "问题反弹，群众反映强烈"),

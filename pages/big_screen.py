@@ -11,6 +11,7 @@ from core.domain import Category, SourceLevel
 from ui import cache, charts, kiosk, screen
 from ui.common import label, lang, t
 from ui.district_map import MEASURES
+from ui.supervision import worst_title_html
 
 # px at the 1920×1080 design size; other screens are zoomed by CSS, so sizes stay fixed
 MAP_SIZE = (690, 540)   # room below for the referrals panel
@@ -75,7 +76,8 @@ def worst_panel(data) -> None:
     turn = st.session_state.get(WORST_PAGE_KEY, -1) + 1  # one page further on each refresh
     st.session_state[WORST_PAGE_KEY] = turn
     rows, page, pages = screen.worst_page(data.worst, turn)
-    screen.panel_title(t("big_screen.worst"), t("big_screen.page", page=page, pages=pages))
+    st.html(worst_title_html(t("big_screen.worst"), t("big_screen.page", page=page, pages=pages),
+                             data.notices, lang()))   # with the 督办 figures, late ones highlighted
     if rows:
         st.html(screen.worst_html(rows, lang()))
     else:

@@ -34,6 +34,7 @@ from ui.item_views import (
 )
 from ui.nav import page_paths_for
 from ui.referral_links import new_referral_from_item
+from ui.supervision import item_panel as supervision_panel
 
 actor = current_actor()
 item_id = item_id_param()
@@ -91,6 +92,7 @@ item_figures(detail)
 main, side = st.columns([3, 2], gap="large")
 with main:
     item_summary(detail)
+    supervision_panel(actor, item_id)   # 驻点督察中, 督办 notices
     tabs = st.tabs([t("item.tab.timeline", n=len(entries)), t("item.tab.detail"),
                     t("item.tab.evidence", n=len(detail.attachments)),
                     t("item.tab.links", n=len(detail.interviews) + len(detail.referrals))])

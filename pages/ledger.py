@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.access.permissions import can
 from core.ledger.query import list_items
+from core.supervision.inspection_views import under_way_marks
 from ui.common import current_actor, data_as_of, db, t
 from ui.downloads import XLSX, ledger_export
 from ui.filters import ledger_filter, sort_choice
@@ -24,6 +25,7 @@ page_no = st.session_state.get("ledger_page", 1)
 with db() as session:
     page = list_items(session, actor=actor, flt=flt, sort=sort, today=date.today(),
                       page=page_no, page_size=PAGE_SIZE)
+    marks = under_way_marks(session, [r.id for r in page.rows])   # 驻点督察中
 if page.total and page_no > page.pages:  # the filter shrank the result: back to its last page
     st.session_state["ledger_page"] = page.pages
     st.rerun()
@@ -40,7 +42,7 @@ if can(actor, "item.create"):
 if not page.rows:
     st.info(t("ledger.empty"))
     st.stop()
-picked = st.dataframe(ledger_frame(page.rows), hide_index=True, key="ledger_table",
+picked = st.dataframe(ledger_frame(page.rows, marks=marks), hide_index=True, key="ledger_table",
                       on_select="rerun", selection_mode="single-row",
                       column_config=ledger_column_config())
 if picked.selection.rows:

@@ -15,6 +15,7 @@ from ui.forms import joined
 from ui.interview_views import open_interview
 from ui.item_views import open_item
 from ui.referral_links import open_referral
+from ui.supervision import open_notice
 from ui.text import plain
 
 actor = current_actor()
@@ -50,7 +51,7 @@ def section_table(section: ActionSection) -> None:
     })
     if section.key in NO_COUNTDOWN:
         frame = frame.drop(columns=t("my_actions.col.when"))
-    linkable = all(r.item_id is not None or r.entity in ("referral", "interview")
+    linkable = all(r.item_id is not None or r.entity in ("referral", "interview", "notice")
                    for r in section.rows)
     shown = st.dataframe(frame, hide_index=True, key=f"queue_{section.key}",
                          on_select="rerun" if linkable else "ignore", selection_mode="single-row",
@@ -62,6 +63,8 @@ def section_table(section: ActionSection) -> None:
             open_referral(row.id)
         elif row.entity == "interview":
             open_interview(row.id)
+        elif row.entity == "notice":
+            open_notice(row.id)
         else:
             open_item(row.item_id)
     if not linkable:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status
+from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status, SupervisionLevel
 from core.ledger.query import SORTS, LedgerFilter, Sort, inspection_choices
 from core.reference_data import list_districts, list_units
 from ui.common import db, label, t
 
 CITYWIDE = -1  # widget stand-in for "全市" (district None)
+UNSUPERVISED = "none"  # widget stand-in for "未督办" (supervision level None)
 PERSIST = "session"
 
 
@@ -44,15 +45,24 @@ def ledger_filter(prefix: str = "ledger") -> LedgerFilter:
                                   format_func=lambda i: t("ledger.any") if i is None else inspections[i],
                                   persist_state=PERSIST)
         item_types = _multi("ledger.item_type", ItemType, f"{prefix}_type")
-    search = st.text_input(t("ledger.search"), key=f"{prefix}_search", persist_state=PERSIST)
+    s1, s2 = st.columns([3, 1])
+    search = s1.text_input(t("ledger.search"), key=f"{prefix}_search", persist_state=PERSIST)
+    with s2:
+        supervision = _multi("ledger.supervision_level", [*SupervisionLevel, UNSUPERVISED],
+                             f"{prefix}_supervision", fmt=supervision_label)
     t1, t2, t3 = st.columns(3)
     return LedgerFilter(
         district_ids=tuple(None if d == CITYWIDE else d for d in picked), unit_id=unit,
         inspection_id=inspection, levels=levels, kinds=kinds, item_types=item_types,
         categories=categories, statuses=statuses, search=search,
+        supervision_levels=tuple(None if v == UNSUPERVISED else SupervisionLevel(v) for v in supervision),
         include_closed=t1.toggle(t("ledger.include_closed"), key=f"{prefix}_closed", persist_state=PERSIST),
         overdue_only=t2.toggle(t("ledger.overdue_only"), key=f"{prefix}_overdue", persist_state=PERSIST),
         long_unresolved_only=t3.toggle(t("ledger.long_only"), key=f"{prefix}_long", persist_state=PERSIST))
+
+
+def supervision_label(value) -> str:
+    return t("supervision.level.none") if value == UNSUPERVISED else label(SupervisionLevel(value))
 
 
 def sort_choice(prefix: str = "ledger") -> Sort:

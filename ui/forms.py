@@ -35,6 +35,7 @@ FLASH_KEY = "flash_message"
 CODED: dict[str, type[StrEnum]] = {
     "status": domain.Status, "category": domain.Category, "stage": domain.Stage,
     "supervision_level": domain.SupervisionLevel, "item_type": domain.ItemType,
+    "level": domain.SupervisionLevel,   # a 督办 notice's (core.supervision.notices)
 }
 
 
@@ -95,7 +96,7 @@ def joined(parts) -> str:
 def field_name(column: str) -> str:
     """What the user calls a column: its catalogue label if it is a field key, else as given
     (core already names form fields by their Chinese label)."""
-    for prefix in ("item.field.", "item.col.", "move.field."):
+    for prefix in ("item.field.", "item.col.", "move.field.", "notice.field.", "inspection.field."):
         if prefix + column in i18n.CATALOGUE:
             return t(prefix + column)
     return column

@@ -60,6 +60,15 @@ def _enum(field: str, enum: type[StrEnum], seen: dict, k: Key, *, required: bool
                         format_func=label, placeholder=t("item_form.choose"))
 
 
+def _supervision_level(seen: dict, k: Key) -> SupervisionLevel | None:
+    """督办级别, "未督办" (None) first: an item is supervised once a notice is issued."""
+    options = [None, *SupervisionLevel]
+    current = seen.get("supervision_level")
+    return st.selectbox(_label("supervision_level"), options, key=k("supervision_level"),
+                        index=options.index(SupervisionLevel(current) if current else None),
+                        format_func=lambda v: t("supervision.level.none") if v is None else label(v))
+
+
 def _pick(field: str, options: dict, k: Key, *, required: bool = False):
     return st.selectbox(_label(field, required), list(options), index=None, key=k(field),
                         format_func=options.get, placeholder=t("item_form.choose"))
@@ -115,8 +124,7 @@ def _plan(seen: dict, k: Key, *, editing: bool) -> dict:
     with c2:
         values["stage"] = _enum("stage", Stage, seen, k, help=t("item_form.stage_help"))
     with c3:
-        values["supervision_level"] = _enum("supervision_level", SupervisionLevel,
-                                            seen or {"supervision_level": "normal"}, k)
+        values["supervision_level"] = _supervision_level(seen, k)
     c1, c2 = st.columns([2, 1])
     with c1:
         values["plan_url"] = _text("plan_url", seen, k)

@@ -18,12 +18,12 @@ from core.domain import (
     SourceLevel,
     Stage,
     Status,
-    SupervisionLevel,
     UnitRole,
 )
 from core.ledger.evidence import AttachmentInfo, EvidenceStore, open_attachment
 from core.ledger.rules import Reason
 from core.ledger.timeline import ItemDetail, TimelineEntry
+from ui import supervision
 from ui.common import db, label, lang, settings, t
 from ui.forms import forget_version, joined
 from ui.referral_links import open_referral
@@ -39,6 +39,7 @@ KIND_ICONS = {
     "extension_approved": ":material/event_available:",
     "extension_rejected": ":material/event_busy:", "supervision": ":material/campaign:",
     "supervision_lifted": ":material/campaign:", "interview": ":material/record_voice_over:",
+    "supervision_escalated": ":material/priority_high:", "supervision_response": ":material/reply:",
     "referral": ":material/gavel:", "referral_step": ":material/gavel:",
 }
 def open_item(item_id: int) -> None:
@@ -165,7 +166,7 @@ def _plan_lines(detail: ItemDetail) -> list[str]:
             _line("item.field.measures", plain(f["measures"])),
             _line("item.field.deadline", plain(deadline)), *extended,
             _line("item.field.stage", label(f["stage"], Stage)),
-            _line("item.field.supervision_level", label(f["supervision_level"], SupervisionLevel)),
+            _line("item.field.supervision_level", supervision.level_text(f["supervision_level"])),
             _line("item.field.plan_url", plain(plan)),
             _line("item.field.latest_progress", " ".join(
                 str(v) for v in (f["latest_progress_on"], plain(f["latest_progress"])) if v)),
@@ -296,8 +297,11 @@ def linked_records(detail: ItemDetail) -> None:
         st.caption(t("referrals.open_hint"))
 
 
-def ledger_frame(rows, *, district: bool = True, latest_report: bool = True) -> pd.DataFrame:
-    """The ledger table of core.ledger.query.ItemRow rows, as the 台账 and map pages show it."""
+def ledger_frame(rows, *, district: bool = True, latest_report: bool = True,
+                 marks: dict | None = None) -> pd.DataFrame:
+    """The ledger table of core.ledger.query.ItemRow rows, as the 台账 and map pages show it;
+    with `marks` (core.supervision.inspections.under_way_marks), a column linking the items
+    followed by an inspection under way to it ("驻点督察中")."""
     columns = {t("col.code"): [r.code for r in rows]}
     if district:
         columns[t("col.district")] = [r.district or t("district.citywide") for r in rows]
@@ -312,10 +316,14 @@ def ledger_frame(rows, *, district: bool = True, latest_report: bool = True) -> 
     if latest_report:
         columns[t("col.latest_progress_on")] = [r.latest_progress_on for r in rows]
     columns[t("col.days_overdue")] = [r.days_overdue or None for r in rows]
+    columns[t("col.supervision_level")] = [supervision.level_text(r.supervision_level) for r in rows]
+    if marks is not None:
+        columns[t("col.inspection_mark")] = [supervision.mark_link(marks.get(r.id)) for r in rows]
     return pd.DataFrame(columns)
 
 
 def ledger_column_config() -> dict:
-    """Progress shown as a bar, 0–100 %."""
+    """Progress shown as a bar, 0–100 %; the inspection mark as a link to the inspection."""
     return {t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                               format="%d%%")}
+                                                               format="%d%%"),
+            t("col.inspection_mark"): supervision.mark_column()}

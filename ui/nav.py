@@ -54,6 +54,19 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.group.admin"),
     PageSpec("pages/holidays.py", "nav.holidays", ":material/calendar_month:", frozenset({Role.ADMIN}),
              "nav.group.admin", url_path="holidays"),
+    # supervision (core.supervision): unit users answer their notices; the 久拖不决 list and the
+    # inspections are the office's (leaders read them)
+    PageSpec("pages/long_unresolved.py", "nav.long_unresolved", ":material/hourglass_bottom:",
+             frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.supervision",
+             url_path="long-unresolved"),
+    PageSpec("pages/notices.py", "nav.notices", ":material/campaign:",
+             frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER, Role.UNIT}), "nav.group.supervision",
+             url_path="notices"),
+    PageSpec("pages/inspections.py", "nav.inspections", ":material/groups:",
+             frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.supervision",
+             url_path="inspections"),
+    PageSpec("pages/settings.py", "nav.settings", ":material/tune:", frozenset({Role.ADMIN}),
+             "nav.group.admin", url_path="settings"),
 )
 
 

@@ -69,6 +69,18 @@ RULES: dict[str, frozenset[Role]] = {
     "dispatch.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "dispatch.report": frozenset({Role.UNIT, Role.COORDINATOR, Role.ADMIN}),
     "dispatch.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
+    # supervision (core.supervision): the 久拖不决 list, 督办 notices, stationed/special inspections
+    "supervision.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
+    "notice.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT}),
+    "notice.issue": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "notice.escalate": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "notice.lift": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "notice.respond": frozenset({Role.UNIT}),
+    "inspection.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
+    "inspection.open": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "inspection.follow_up": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "inspection.found_item": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "inspection.conclude": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

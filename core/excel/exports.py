@@ -10,6 +10,8 @@ header rows with 责任单位 and 整改进展 merged over their sub-columns, on
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
@@ -22,12 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require
-from core.domain import Category, InspectionKind, SourceLevel, Status, UnitRole
+from core.domain import Category, InspectionKind, SourceLevel, Status, SupervisionLevel, UnitRole
 from core.errors import FieldProblem, ValidationFailed
 from core.excel.import_values import Lookups, cell_value, clean_text, load_lookups
 from core.excel.layout import COLUMNS, normalise_text, word_table
 from core.i18n import ENUM_LABELS, translate
 from core.ledger.query import LedgerFilter, filter_condition
+from core.ledger.rules import load_rule_settings
 from db.models import Item, ItemUnit
 
 CHUNK = 2000
@@ -48,19 +51,41 @@ _THIN = Side(style="thin", color="808080")
 
 def export_ledger(session: Session, *, actor: Actor, flt: LedgerFilter, today: date) -> bytes:
     """The items `flt` selects for this actor (a unit: only its own) as .xlsx bytes in the import's
-    layout, ordered by 问题来源, 序号, 编号; `today` dates the sheet and the overdue filter.
-    Raises PermissionDenied (role may not export)."""
+    layout, ordered by 问题来源, 序号, 编号; `today` dates the sheet and the overdue filter, and a
+    久拖不决 filter uses the admin's thresholds (as the 台账 does). Raises PermissionDenied (role
+    may not export)."""
     require(actor, "ledger.export")
-    ids = session.scalars(select(Item.id).where(filter_condition(flt, actor=actor, today=today))
+    cond = filter_condition(flt, actor=actor, today=today, rules=load_rule_settings(session))
+    ids = session.scalars(select(Item.id).where(cond)
                           .order_by(Item.inspection_id, Item.seq, Item.code)).all()
     lk = load_lookups(session)
+    return ledger_workbook(session, ids=ids, lookups=lk, subtitle=translate(
+        "export.subtitle", "zh", today=today.isoformat(), count=len(ids),
+        filters=describe_filter(flt, lk)))
+
+
+@dataclass(frozen=True)
+class ExtraColumn:
+    """A column written after the layout's own (the import ignores it): header, width, value by
+    item id."""
+
+    header: str
+    width: int
+    values: dict[int, object]
+
+
+def ledger_workbook(session: Session, *, ids: Sequence[int], subtitle: str, lookups: Lookups,
+                    extra: Sequence[ExtraColumn] = (), title: str | None = None) -> bytes:
+    """The items `ids`, in this order, as .xlsx bytes in the ledger layout (title, subtitle, two
+    header rows), with `extra` columns after it. The caller has checked the actor's permission
+    and scope: every id given is written."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
-    _write_head(ws, subtitle=translate("export.subtitle", "zh", today=today.isoformat(),
-                                       count=len(ids), filters=describe_filter(flt, lk)))
+    _write_head(ws, subtitle=subtitle, extra=extra, title=title)
     for start in range(0, len(ids), CHUNK):
-        for values in _item_rows(session, ids[start:start + CHUNK]):
-            ws.append([_literal(ws, _cell(lk, col.field, values)) for col in COLUMNS])
+        for values in _item_rows(session, list(ids[start:start + CHUNK])):
+            row = [_literal(ws, _cell(lookups, col.field, values)) for col in COLUMNS]
+            ws.append(row + [_literal(ws, x.values.get(values["id"])) for x in extra])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -76,17 +101,25 @@ def _styled(ws, value, *, size: int = 11, boxed: bool = True) -> WriteOnlyCell:
     return cell
 
 
-def _write_head(ws, *, subtitle: str) -> None:
+def _write_head(ws, *, subtitle: str, extra: Sequence[ExtraColumn] = (),
+                title: str | None = None) -> None:
     """Title and subtitle rows merged across; two header rows: a group over its sub-columns,
-    single headers merged down."""
+    single headers merged down (so are the extra columns' headers)."""
     width = len(COLUMNS)
     for i, col in enumerate(COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
-    ws.append([_styled(ws, translate("export.title", "zh"), size=16, boxed=False)])
+    for i, x in enumerate(extra, width + 1):
+        ws.column_dimensions[get_column_letter(i)].width = x.width
+    ws.append([_styled(ws, title or translate("export.title", "zh"), size=16, boxed=False)])
     ws.append([subtitle])
-    ws.append([_styled(ws, col.group or col.header) for col in COLUMNS])
-    ws.append([_styled(ws, col.header if col.group else None) for col in COLUMNS])
-    ranges = [f"A1:{get_column_letter(width)}1", f"A2:{get_column_letter(width)}2"]
+    ws.append([_styled(ws, col.group or col.header) for col in COLUMNS]
+              + [_styled(ws, x.header) for x in extra])
+    ws.append([_styled(ws, col.header if col.group else None) for col in COLUMNS]
+              + [_styled(ws, None) for _ in extra])
+    full = get_column_letter(width + len(extra))
+    ranges = [f"A1:{full}1", f"A2:{full}2"]
+    ranges += [f"{get_column_letter(i)}{HEAD_ROW}:{get_column_letter(i)}{HEAD_ROW + 1}"
+               for i in range(width + 1, width + len(extra) + 1)]
     i = 0
     while i < width:
         j = i
@@ -147,12 +180,24 @@ def describe_filter(flt: LedgerFilter, lk: Lookups) -> str:
     parts = []
     if flt.district_ids:
         parts.append("区县=" + "、".join(cell_value(lk, "district", d) for d in flt.district_ids))
+    if flt.unit_id is not None:
+        parts.append("单位=" + str(cell_value(lk, "units", [flt.unit_id])))
+    if flt.inspection_id is not None:
+        parts.append("问题来源=" + str(cell_value(lk, "inspection", flt.inspection_id)))
     for name, values in (("来源层级", flt.levels), ("督察类型", flt.kinds), ("问题类别", flt.categories),
                          ("状态", flt.statuses), ("类型", flt.item_types)):
         if values:
             parts.append(f"{name}=" + "、".join(ENUM_LABELS[type(v)][v.value][0] for v in values))
+    if flt.supervision_levels:
+        parts.append("督办级别=" + "、".join(
+            "未督办" if v is None else ENUM_LABELS[SupervisionLevel][v.value][0]
+            for v in flt.supervision_levels))
+    if flt.reasons:
+        parts.append("久拖不决情形=" + "、".join(translate(f"reason.name.{r.value}", "zh")
+                                             for r in flt.reasons))
     parts += [label for flag, label in ((flt.overdue_only, "仅逾期"), (flt.include_closed, "含已销号"),
-                                        (flt.long_unresolved_only, "仅久拖不决")) if flag]
+                                        (flt.long_unresolved_only and not flt.reasons, "仅久拖不决"))
+              if flag]
     if flt.search.strip():
         parts.append(f"搜索“{flt.search.strip()}”")
     return "；".join(parts) or translate("export.no_filter", "zh")

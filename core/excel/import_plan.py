@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from core.access import audit
-from core.domain import ItemType, Status, SupervisionLevel, UnitRole
+from core.domain import ItemType, Status, UnitRole
 from core.errors import FieldProblem
 from core.excel.import_preview import ImportPreview, ImportRow
 from core.excel.import_sources import SourceBook, renumber_restarts
@@ -55,7 +55,7 @@ NEW_ITEM = dict(assign_doc_no=None, assigned_on=None, district_id=None, township
                 latest_progress=None, latest_progress_on=None, progress_percent=0, extension_count=0,
                 delay_reason=None, accepted_on=None, acceptance_unit=None, acceptance_conclusion=None,
                 notice_from=None, notice_to=None, closed_on=None, close_doc_no=None,
-                item_type=ItemType.FEEDBACK, supervision_level=SupervisionLevel.NORMAL,
+                item_type=ItemType.FEEDBACK, supervision_level=None,
                 bounce_count=0, reopen_count=0, version=1)
 LOADED = (Item.id, Item.code, Item.seq, Item.inspection_id, Item.lead_unit_id, Item.holder_unit_id,
           Item.deadline_text, Item.due_on, Item.original_due_on, Item.is_ongoing, Item.district_id,

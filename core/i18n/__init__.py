@@ -10,13 +10,24 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.i18n import access, calendar, common, dispatch, excel, interviews, ledger, referrals, screen
+from core.i18n import (
+    access,
+    calendar,
+    common,
+    dispatch,
+    excel,
+    interviews,
+    ledger,
+    referrals,
+    screen,
+    supervision,
+)
 from core.i18n.enums import ENUM_LABELS
 
 LANGS = ("zh", "en")
 PARTS = {"common": common.TEXTS, "access": access.TEXTS, "ledger": ledger.TEXTS, "excel": excel.TEXTS,
          "screen": screen.TEXTS, "referrals": referrals.TEXTS, "interviews": interviews.TEXTS,
-         "calendar": calendar.TEXTS, "dispatch": dispatch.TEXTS}
+         "calendar": calendar.TEXTS, "dispatch": dispatch.TEXTS, "supervision": supervision.TEXTS}
 
 
 def merged(parts: dict[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:

@@ -27,6 +27,8 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
               "long": ("长期", "Long term"), "ongoing": ("长期坚持", "Ongoing")},
     d.SupervisionLevel: {"normal": ("一般", "Normal"), "key": ("重点督办", "Key supervision"),
                          "listed": ("挂牌督办", "Listed supervision")},
+    d.InspectionState: {"open": ("进行中", "Under way"), "concluded": ("已结束", "Concluded")},
+    d.FollowUpKind: {"visit": ("现场走访", "Site visit"), "finding": ("督察发现", "Finding")},
     d.Role: {"admin": ("系统管理员", "Administrator"), "coordinator": ("督察办协调员", "Coordinator"),
              "leader": ("领导", "Leadership"), "unit": ("责任单位填报员", "Responsible unit"),
              "viewer": ("访客（只读）", "Viewer (read-only)")},

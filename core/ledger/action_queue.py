@@ -2,12 +2,14 @@
 
 A unit user: their items due within `due_soon_days` (core.ledger.rules.RuleSettings) or overdue, items
 returned to them (verification failed, objection during notice, or 反弹) with no progress report
-since, 长期坚持 items without a report this quarter, referrals addressed to their unit still
-awaiting its feedback, and their unit's interviews whose rectification plan is still awaited.
-A coordinator (and an admin): items awaiting verification, notices whose period has ended (ready
-to close), pending 延期 requests, referrals past their feedback date or returned for missing
-materials, and interviews whose rectification plan is late (core.interviews.deadlines). Leaders
-and viewers have no queue. Referral states and "feedback overdue" are core.referrals' (a unit's
+since, 长期坚持 items without a report this quarter, their items flagged 久拖不决 (the admin's
+thresholds), referrals addressed to their unit still awaiting its feedback, their unit's
+interviews whose rectification plan is still awaited, and 督办 notices their unit has not answered
+yet (late ones past their due date). A coordinator (and an admin): items awaiting verification,
+notices whose period has ended (ready to close), pending 延期 requests, referrals past their
+feedback date or returned for missing materials, interviews whose rectification plan is late
+(core.interviews.deadlines), and 督办 responses still owed past their due date. Leaders and
+viewers have no queue. Referral states and "feedback overdue" are core.referrals' (a unit's
 referrals: what it still has to record as the receiver, core.referrals.access.receiver_todo).
 """
 
@@ -23,11 +25,22 @@ from core.access.permissions import Actor, item_scope
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
 from core.interviews.access import interview_scope
 from core.interviews.deadlines import plan_late_condition
-from core.ledger.rules import RuleSettings, load_rule_settings
+from core.ledger.rules import RuleSettings, load_rule_settings, long_unresolved_condition
 from core.ledger.stats import overdue_condition
 from core.referrals.access import receiver_todo
 from core.referrals.states import AWAITING_FEEDBACK, feedback_overdue_condition
-from db.models import Extension, Interview, Item, ProgressReport, Referral, Transition, Unit
+from core.supervision import notices
+from db.models import (
+    Extension,
+    Interview,
+    Item,
+    NoticeResponse,
+    ProgressReport,
+    Referral,
+    SupervisionNotice,
+    Transition,
+    Unit,
+)
 
 WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)
 RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
@@ -35,7 +48,7 @@ RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
 
 @dataclass(frozen=True)
 class ActionRow:
-    entity: str              # "item", "extension", "referral" or "interview"
+    entity: str              # "item", "extension", "referral", "interview" or "notice"
     id: int                  # the row's id in its own table
     item_id: int | None      # the ledger item concerned (None for referrals and interviews)
     code: str                # 编号 of the item, referral or interview
@@ -98,6 +111,7 @@ def _unit_item_conditions(rules: RuleSettings, today: date) -> dict[str, object]
         "returned": _returned(),
         "quarterly_review": and_(Item.status.in_(WORKING), Item.is_ongoing.is_(True), or_(
             Item.latest_progress_on.is_(None), Item.latest_progress_on < _quarter_start(today))),
+        "long_unresolved": long_unresolved_condition(rules, today),
     }
 
 
@@ -163,7 +177,23 @@ def _unit_queue(session: Session, actor: Actor, rules: RuleSettings, today: date
     sections.append(_interview_section(session, "interview_plans_awaited",
                                        and_(interview_scope(actor), Interview.plan_submitted_on.is_(None)),
                                        today, limit))
+    sections.append(_notice_section(session, "notices_awaiting", notices.awaiting(actor.unit_id),
+                                    today, limit))
     return sections
+
+
+def _notice_section(session: Session, key: str, cond, today: date, limit: int) -> ActionSection:
+    """One row per response owed (core.supervision.notices): the notice's number, the unit and
+    the content; "late" once its due date has passed. The row's version is the response's."""
+    stmt = (select(SupervisionNotice.id, SupervisionNotice.doc_no, Unit.short_name,
+                   SupervisionNotice.requirements, SupervisionNotice.due_on, NoticeResponse.version)
+            .join(NoticeResponse, NoticeResponse.notice_id == SupervisionNotice.id)
+            .join(Unit, Unit.id == NoticeResponse.unit_id))
+    return _section(session, key, stmt, cond,
+                    [SupervisionNotice.due_on.asc().nulls_last(), SupervisionNotice.id, Unit.id],
+                    lambda r: ActionRow("notice", r[0], None, r[1] or "", f"{r[2]}：{r[3] or ''}",
+                                        r[4], _days(r[4], today),
+                                        "late" if r[4] and r[4] < today else "awaiting", r[5]), limit)
 
 
 def _extension_section(session: Session, today: date, limit: int) -> ActionSection:
@@ -202,6 +232,7 @@ def _coordinator_queue(session: Session, today: date, limit: int) -> list[Action
                           today, limit),
         _interview_section(session, "interview_plans_overdue", plan_late_condition(today), today,
                            limit),
+        _notice_section(session, "notices_late", notices.unanswered_late(today), today, limit),
     ]
 
 

@@ -49,6 +49,7 @@ class Owner:
 # Owner kind → the Attachment column that names it.
 OWNER_COLUMNS = {"item": Attachment.item_id, "referral": Attachment.referral_id,
                  "interview": Attachment.interview_id}
+OWNER_COLUMNS["notice_response"] = Attachment.notice_response_id   # a unit's answer to a 督办 notice
 
 
 class EvidenceError(LedgerError):

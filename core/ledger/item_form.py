@@ -193,7 +193,7 @@ def item_columns(session: Session, form: dict) -> dict:
                                   "stage", "plan_url", "plan_published_on", "item_type")}
     return {**plain, "inspection_kind": inspection.kind, "source_level": inspection.level,
             "holder_unit_id": form["lead_unit_id"],
-            "supervision_level": form["supervision_level"] or SupervisionLevel.NORMAL,
+            "supervision_level": form["supervision_level"],   # None: not supervised (yet)
             "deadline_text": deadline.text, "due_on": deadline.due_on,
             "original_due_on": deadline.due_on, "is_ongoing": deadline.ongoing}
 

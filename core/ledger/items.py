@@ -116,7 +116,7 @@ def flush_item(session: Session, item: Item) -> None:
 
 
 # Editable fields the ledger cannot do without (NOT NULL in the schema): refused when emptied.
-NOT_EMPTY = frozenset({"description", "category", "supervision_level", "stage"})
+NOT_EMPTY = frozenset({"description", "category", "stage"})
 
 
 def _check_edit(changes: dict) -> dict:

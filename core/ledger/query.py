@@ -14,8 +14,8 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from core.access.permissions import Actor, item_scope
-from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status
-from core.ledger.rules import RuleSettings, long_unresolved_condition
+from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status, SupervisionLevel
+from core.ledger.rules import Reason, RuleSettings, load_rule_settings, reason_conditions
 from core.ledger.stats import days_overdue, overdue_condition
 from db.models import District, Inspection, Item, ItemUnit, Unit
 
@@ -38,7 +38,14 @@ class LedgerFilter:
     include_closed: bool = False
     overdue_only: bool = False
     long_unresolved_only: bool = False
+    reasons: tuple[Reason, ...] = ()            # 久拖不决 for any of these (even if not long_unresolved_only)
+    supervision_levels: tuple[SupervisionLevel | None, ...] = ()  # None inside: never supervised
     search: str = ""                            # substring of 问题描述 or 编号
+
+    @property
+    def needs_rules(self) -> bool:
+        """True if the condition depends on the 久拖不决 thresholds."""
+        return self.long_unresolved_only or bool(self.reasons)
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -81,6 +88,24 @@ def _unit(unit_id: int | None):
     return or_(Item.lead_unit_id == unit_id, Item.holder_unit_id == unit_id, linked)
 
 
+def _supervision(levels: tuple[SupervisionLevel | None, ...]):
+    if not levels:
+        return None
+    named = [v for v in levels if v is not None]
+    parts = ([Item.supervision_level.in_(named)] if named else []) + (
+        [Item.supervision_level.is_(None)] if None in levels else [])
+    return or_(*parts)
+
+
+def _long_unresolved(flt: LedgerFilter, rules: RuleSettings | None, today: date):
+    if not flt.needs_rules:
+        return None
+    if rules is None:
+        raise ValueError("this filter needs the rule settings (core.ledger.rules.load_rule_settings)")
+    conditions = reason_conditions(rules, today)
+    return or_(*(conditions[r] for r in (flt.reasons or tuple(Reason))))
+
+
 def _search(text: str):
     text = text.strip()
     if not text:
@@ -91,16 +116,16 @@ def _search(text: str):
 
 def filter_condition(flt: LedgerFilter, *, actor: Actor, today: date,
                      rules: RuleSettings | None = None) -> ColumnElement[bool]:
-    """The SQL condition for this filter and this actor's scope (a unit sees only its items)."""
+    """The SQL condition for this filter and this actor's scope (a unit sees only its items).
+    A 久拖不决 filter needs `rules` (the admin's thresholds): raises ValueError without them."""
     statuses = flt.statuses or (tuple(Status) if flt.include_closed else OPEN)
     parts = [item_scope(actor), _district(flt.district_ids), _unit(flt.unit_id),
              Item.inspection_id == flt.inspection_id if flt.inspection_id else None,
              _in(Item.source_level, flt.levels), _in(Item.inspection_kind, flt.kinds),
              _in(Item.item_type, flt.item_types), _in(Item.category, flt.categories),
-             Item.status.in_(statuses), _search(flt.search),
+             _supervision(flt.supervision_levels), Item.status.in_(statuses), _search(flt.search),
              overdue_condition(today) if flt.overdue_only else None,
-             long_unresolved_condition(rules or RuleSettings(), today)
-             if flt.long_unresolved_only else None]
+             _long_unresolved(flt, rules, today)]
     parts = [p for p in parts if p is not None]
     return and_(*parts) if parts else true()
 
@@ -119,6 +144,7 @@ class ItemRow:
     progress_percent: int
     latest_progress_on: date | None
     is_ongoing: bool
+    supervision_level: SupervisionLevel | None   # None: never supervised
     version: int
     days_overdue: int = 0
 
@@ -142,7 +168,8 @@ def _row_select():
     lead = LEAD
     return (select(Item.id, Item.code, District.name, lead.short_name, Item.category,
                    Item.description, Item.deadline_text, Item.due_on, Item.status,
-                   Item.progress_percent, Item.latest_progress_on, Item.is_ongoing, Item.version)
+                   Item.progress_percent, Item.latest_progress_on, Item.is_ongoing,
+                   Item.supervision_level, Item.version)
             .outerjoin(District, District.id == Item.district_id)
             .outerjoin(lead, lead.id == Item.lead_unit_id))
 
@@ -151,9 +178,12 @@ def list_items(session: Session, *, actor: Actor, flt: LedgerFilter, today: date
                sort: Sort = Sort(), page: int = 1, page_size: int = 50,
                rules: RuleSettings | None = None) -> ItemPage:
     """One page (1-based; past the end gives an empty page) of items matching the filter, and
-    the total count. Ties in the sort key are broken by id, so paging is stable."""
+    the total count. Ties in the sort key are broken by id, so paging is stable. `rules`
+    defaults to the admin's thresholds, read from the database."""
     if page < 1 or not 1 <= page_size <= 1000:
         raise ValueError("page must be ≥ 1 and page_size within 1..1000")
+    if rules is None and flt.needs_rules:
+        rules = load_rule_settings(session)
     cond = filter_condition(flt, actor=actor, today=today, rules=rules)
     total = session.scalar(select(func.count(Item.id)).where(cond))
     column = SORTS[sort.key]

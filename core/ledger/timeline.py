@@ -25,7 +25,6 @@ from core.domain import (
     ReferralKind,
     ReferralStatus,
     Status,
-    SupervisionLevel,
     UnitRole,
 )
 from core.ledger.evidence import AttachmentInfo, list_attachments
@@ -35,6 +34,7 @@ from core.ledger.lifecycle import available_moves
 from core.ledger.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
 from core.ledger.stats import NEVER_OVERDUE, days_overdue
 from core.referrals.states import days_feedback_overdue
+from core.supervision.notice_views import item_notice_events
 from db.models import (
     District,
     Inspection,
@@ -46,7 +46,6 @@ from db.models import (
     Referral,
     ReferralItem,
     ReferralStep,
-    SupervisionNotice,
     Transition,
     Unit,
     User,
@@ -54,7 +53,8 @@ from db.models import (
 
 # Same-moment entries: a consequence sorts above its cause when newest comes first.
 KIND_ORDER = ("created", "evidence", "progress", "transition", "hand_over", "extension_requested",
-              "extension_approved", "extension_rejected", "supervision", "supervision_lifted",
+              "extension_approved", "extension_rejected", "supervision", "supervision_escalated",
+              "supervision_response", "supervision_lifted",
               "interview", "referral", "referral_step")
 # Referral steps shown on an item's timeline: the receiver's answers and the sender's follow-up
 # (the sending itself is the "referral" entry; recording, amending and recounts are not news here).
@@ -158,19 +158,10 @@ def _extensions(extensions: list[ExtensionInfo]) -> list[TimelineEntry]:
 
 
 def _notices(session: Session, item_id: int) -> list[TimelineEntry]:
-    rows = session.execute(select(SupervisionNotice, User.display_name)
-                           .outerjoin(User, User.id == SupervisionNotice.issued_by)
-                           .where(SupervisionNotice.item_id == item_id))
-    entries = []
-    for n, who in rows:
-        values = {"level": SupervisionLevel(n.level)}
-        entries.append(TimelineEntry(_day(n.issued_on), "supervision", who, None,
-                                     "timeline.supervision", values, detail=n.requirements,
-                                     ref_id=n.id))
-        if n.lifted_on:
-            entries.append(TimelineEntry(_day(n.lifted_on), "supervision_lifted", None, None,
-                                         "timeline.supervision_lifted", values, ref_id=n.id))
-    return entries
+    """督办 notices over the item: issued, escalated, answered, lifted (core.supervision.notices)."""
+    return [TimelineEntry(e.at, e.kind, e.who, e.unit, e.key, e.values, why=e.why,
+                          detail=e.detail, attachments=e.attachments, ref_id=e.ref_id)
+            for e in item_notice_events(session, item_id)]
 
 
 def _links(session: Session, item_id: int) -> list[TimelineEntry]:

@@ -37,14 +37,17 @@ from core.ledger import as_of
 from core.ledger.rules import (
     Reason,
     RuleSettings,
+    load_rule_settings,
     long_unresolved_condition,
     reason_columns,
     reasons_from_row,
+    severity_order,
 )
 from core.ledger.stats import overdue_condition
 from core.referrals.accountability import ScreenFigures, screen_figures
 from core.referrals.states import OPEN as OPEN_REFERRAL
 from core.sql_functions import days_between, year_month
+from core.supervision.notice_views import NoticeFigures, notice_figures
 from db.models import District, Interview, Item, Referral
 
 WEEK = timedelta(days=7)
@@ -161,6 +164,7 @@ class BigScreen:
     ranking: Ranking
     worst: tuple[WorstItem, ...]
     referrals: ScreenFigures | None = None   # feedback overdue, this year's accountability
+    notices: NoticeFigures | None = None     # 督办 notices in force, awaited and late responses
 
 
 # ---------------------------------------------------------------- the three passes
@@ -265,12 +269,11 @@ def _trend(session: Session, *, today: date) -> tuple[MonthFlow, ...]:
 
 
 def _worst(session: Session, *, today: date, rules: RuleSettings) -> tuple[WorstItem, ...]:
-    """The WORST_LIMIT long-unresolved items: most reasons first, then longest overdue, then oldest.
-    The ranking sorts ids only; the 48 rows shown are fetched afterwards, by id."""
+    """The WORST_LIMIT long-unresolved items in severity order (core.ledger.rules.severity_order:
+    most reasons first, then longest overdue, then oldest). The ranking sorts ids only; the 48
+    rows shown are fetched afterwards, by id."""
     flags = reason_columns(rules, today)
-    severity = sum((f.element for f in flags[1:]), flags[0].element)
-    order = (severity.desc(), Item.due_on.asc().nulls_last(), Item.assigned_on.asc().nulls_last(),
-             Item.id)
+    order = severity_order(rules, today)
     top = (select(Item.id).where(Item.status != Status.CLOSED, long_unresolved_condition(rules, today))
            .order_by(*order).limit(WORST_LIMIT).subquery("worst"))
     stmt = (select(Item.id, Item.code, District.short_name, Item.description, Item.due_on,
@@ -366,10 +369,11 @@ def rank_districts(districts, size: int = RANK_SIZE) -> Ranking:
 def big_screen(session: Session, *, actor: Actor, today: date,
                rules: RuleSettings | None = None) -> BigScreen:
     """Everything the big screen shows, citywide, as of `today` and a week before; raises
-    PermissionDenied for a unit account (see the module docstring for each definition)."""
+    PermissionDenied for a unit account (see the module docstring for each definition). `rules`
+    defaults to the admin's thresholds, read from the database."""
     require_citywide(actor)
     _without_jit(session)
-    rules = rules or RuleSettings()
+    rules = rules or load_rule_settings(session)
     week_ago = today - WEEK
     districts, citywide = _districts(session, _by_status(session, Item.district_id),
                                      _flags_by_district(session, today=today, rules=rules))
@@ -387,4 +391,5 @@ def big_screen(session: Session, *, actor: Actor, today: date,
         levels=tuple(Tally(lv.value, *levels.get(lv, (0, 0))) for lv in SourceLevel),
         trend=_trend(session, today=today), ranking=rank_districts(districts),
         worst=_worst(session, today=today, rules=rules),
-        referrals=screen_figures(session, actor=actor, today=today))
+        referrals=screen_figures(session, actor=actor, today=today),
+        notices=notice_figures(session, today=today))

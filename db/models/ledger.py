@@ -26,7 +26,10 @@ __all__ = ["Inspection", "Item", "ItemUnit", "ProgressReport", "Attachment", "Tr
 
 
 class Inspection(Versioned, Base):
-    """An inspection (督察) or tracked inspection round that feeds the ledger."""
+    """An inspection (督察) or tracked inspection round that feeds the ledger. A stationed (驻点)
+    or special (专项) inspection opened here also has its team, place or subject, the items it
+    follows (StationedFollowUp), a state, and when it ends its conclusion and, for a special one,
+    its cause-and-responsibility finding (原因和责任情况)."""
 
     __tablename__ = "inspection"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +43,15 @@ class Inspection(Versioned, Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     scope: Mapped[str | None] = mapped_column(Text)               # 对象/领域/行业
     year: Mapped[int | None] = mapped_column(Integer)             # 日常督察: plan year
+    team: Mapped[str | None] = mapped_column(String(120))         # 督察组
+    place: Mapped[str | None] = mapped_column(String(120))        # 驻点地点
+    subject: Mapped[str | None] = mapped_column(Text)             # 专项督察: 督察事项
+    clues: Mapped[str | None] = mapped_column(Text)               # clues it was opened from
+    origin_inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"))
+    state: Mapped[d.InspectionState | None] = coded(d.InspectionState, nullable=True)
+    conclusion: Mapped[str | None] = mapped_column(Text)          # 督察结论
+    finding: Mapped[str | None] = mapped_column(Text)             # 原因和责任情况
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class Item(Versioned, Base):
@@ -88,8 +100,9 @@ class Item(Versioned, Base):
     notice_to: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)              # 销号
     close_doc_no: Mapped[str | None] = mapped_column(String(60))
-    supervision_level: Mapped[d.SupervisionLevel] = coded(d.SupervisionLevel,
-                                                         default=d.SupervisionLevel.NORMAL)
+    # 督办级别: None until a notice (core.supervision.notices) or a coordinator sets one
+    supervision_level: Mapped[d.SupervisionLevel | None] = coded(d.SupervisionLevel, nullable=True,
+                                                                index=True)
     status: Mapped[d.Status] = coded(d.Status, default=d.Status.DRAFT)
     bounce_count: Mapped[int] = mapped_column(Integer, default=0)     # 验收不通过
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)     # 反弹
@@ -147,6 +160,8 @@ class Attachment(Base):
                                                     index=True)
     interview_id: Mapped[int | None] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"),
                                                      index=True)
+    notice_response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notice_response.id", ondelete="CASCADE"), index=True)
     progress_report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_report.id"))
     purpose: Mapped[str] = mapped_column(String(20), default="evidence")  # evidence/acceptance/notice
     filename: Mapped[str] = mapped_column(String(200))

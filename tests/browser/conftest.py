@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -151,6 +152,15 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
 REFUSALS = ("用户名或密码错误", "登录已暂停", "请输入用户名和密码")
 
 
+def _value(field) -> str | None:
+    """The field's text, or None if it went away meanwhile (the sign-in went through): without a
+    short timeout input_value would wait 30 s for a field that is not coming back."""
+    try:
+        return field.input_value(timeout=1000)
+    except PlaywrightTimeout:
+        return None
+
+
 def _submitted(page, timeout_s: float = 30) -> bool:
     """After a click on 登录: True once the form is gone or a refusal shows; False if the form
     came back empty (a rerun cleared it before the submit)."""
@@ -159,7 +169,7 @@ def _submitted(page, timeout_s: float = 30) -> bool:
     while time.monotonic() < deadline:
         if field.count() == 0 or any(page.get_by_text(r).count() for r in REFUSALS):
             return True
-        if field.count() == 1 and field.input_value() == "":
+        if field.count() == 1 and _value(field) == "":
             return False
         page.wait_for_timeout(250)
     return True  # let the test's own wait report what it sees

@@ -24,6 +24,7 @@ from core.domain import (
     PlanState,
     ReferralKind,
     ReferralStatus,
+    Role,
     SourceLevel,
     Stage,
     Status,
@@ -35,12 +36,14 @@ from core.interviews.deadlines import plan_state_column, stored_years
 from core.ledger.deadlines import parse_deadline
 from core.ledger.rules import Reason, RuleSettings, reason_conditions
 from core.referrals.states import feedback_overdue_condition
+from core.supervision.notice_views import notice_detail
 from db.engine import engine_for
 from db.models import (
     Base,
     District,
     Extension,
     FollowUpMeasure,
+    FollowUpRecord,
     Inspection,
     Interview,
     InterviewEvent,
@@ -48,12 +51,15 @@ from db.models import (
     Item,
     ItemUnit,
     LedgerRevision,
+    NoticeEscalation,
     Petition,
     ProgressReport,
     Referral,
     ReferralItem,
     ReferralStep,
     StationedFollowUp,
+    SupervisionNotice,
+    SupervisionNoticeItem,
     Transition,
     Unit,
 )
@@ -61,6 +67,7 @@ from demo import data as demo_data
 from demo import writer as demo_writer
 from demo.data import seed_demo
 from tests.conftest import new_database
+from tests.factories import make_actor
 
 AS_OF = date(2025, 6, 30)
 ITEMS = 2000
@@ -82,7 +89,8 @@ def fresh_url(request, database_url, tmp_path):
 
 
 SEEDED_TABLES = ("inspection", "item", "item_unit", "progress_report", "transition", "extension",
-                 "supervision_notice", "stationed_follow_up", "petition", "interview",
+                 "supervision_notice", "supervision_notice_item", "notice_response", "notice_escalation",
+                 "stationed_follow_up", "follow_up_record", "petition", "interview",
                  "interview_item", "interview_person", "interview_follow_up", "interview_event",
                  "referral", "referral_item", "referral_step")
 
@@ -154,7 +162,7 @@ def test_covers_every_district_status_kind_level_category(seeded):
     assert distinct(seeded, Item.category) == set(Category)
     assert distinct(seeded, Item.item_type) == set(ItemType)
     assert distinct(seeded, Item.stage) == set(Stage)
-    assert distinct(seeded, Item.supervision_level) == set(SupervisionLevel)
+    assert distinct(seeded, Item.supervision_level) == {*SupervisionLevel, None}   # None: never supervised
     assert distinct(seeded, Inspection.kind) == set(InspectionKind)
     assert distinct(seeded, Inspection.level) == set(SourceLevel)
     assert seeded.scalar(select(func.count()).where(Inspection.year.is_not(None))) >= 6
@@ -276,10 +284,10 @@ def test_side_records_exist_and_point_at_the_right_places(seeded):
                                     .join(Petition, Petition.inspection_id == Inspection.id)).all()
     assert {(k, lv) for k, lv in petition_kinds} >= {("routine", "central")}
     assert {k for k, _ in petition_kinds} == {"routine"}
-    stationed = seeded.scalars(select(Inspection.kind).distinct()
+    following = seeded.scalars(select(Inspection.kind).distinct()
                                .join(StationedFollowUp,
                                      StationedFollowUp.inspection_id == Inspection.id)).all()
-    assert stationed == ["stationed"]
+    assert set(following) == {"stationed", "special"}   # special: demo.supervision's
     phones = seeded.scalars(select(Item.contact_phone).limit(200)).all()
     assert all(p.startswith("023-6") and len(p) == 12 for p in phones)
 
@@ -387,6 +395,8 @@ def test_interviews_show_every_plan_state_and_every_measure(year_end):
     assert {kinds[i] for _, i in first} == {"recorded"}
     assert year_end.scalar(select(func.count(func.distinct(InterviewPerson.interview_id)))) == \
         year_end.scalar(select(func.count()).select_from(Interview))
+
+
 def test_demo_dispatch_rounds_show_every_state(seeded):
     """demo/dispatch.py: last quarter's round closed with its snapshot, this quarter's past its
     date (reported and late units), another still running (reported and not-yet units); every
@@ -414,3 +424,30 @@ def test_demo_dispatch_rounds_show_every_state(seeded):
         assert answers and {i for i, _ in answers} <= members
         last = r.closed_at or datetime.combine(AS_OF, datetime.max.time())
         assert all(r.opened_at <= at <= last for _, at in answers), r.title
+
+
+def test_supervision_is_alive(seeded):
+    """Notices over several items with on-time, late and missing answers and an escalation; a
+    stationed inspection under way and a concluded special one, with follow-ups; an item has a
+    督办级别 exactly when a notice covers it."""
+    covered = set(seeded.scalars(select(SupervisionNoticeItem.item_id)))
+    levelled = set(seeded.scalars(select(Item.id).where(Item.supervision_level.is_not(None))))
+    assert covered == levelled
+    multi = seeded.scalars(select(SupervisionNoticeItem.notice_id)
+                           .group_by(SupervisionNoticeItem.notice_id).having(func.count() > 1)).all()
+    assert len(multi) == 3
+    office = make_actor(seeded, Role.COORDINATOR)
+    details = [notice_detail(seeded, actor=office, notice_id=n, today=AS_OF) for n in sorted(multi)]
+    answers = [(r.responded_on is not None, r.late) for d in details for r in d.responses]
+    assert {(True, False), (True, True), (False, True)} <= set(answers)
+    assert seeded.scalar(select(func.count()).select_from(NoticeEscalation)) == 2
+    assert {d.notice.level for d in details} >= {SupervisionLevel.LISTED}
+    states = dict(seeded.execute(select(Inspection.name, Inspection.state)
+                                 .where(Inspection.team.like("市督察办%"))).all())
+    assert sorted(states.values()) == ["concluded", "open"]
+    records = seeded.scalars(select(FollowUpRecord.kind).distinct()).all()
+    assert set(records) == {"visit", "finding"}
+    special = seeded.scalar(select(Inspection).where(Inspection.kind == "special",
+                                                     Inspection.team == "市督察办专项督察组"))
+    assert special.finding and special.origin_inspection_id and special.clues
+    assert seeded.scalar(select(func.count()).select_from(SupervisionNotice)) > 3

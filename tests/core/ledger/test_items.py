@@ -196,7 +196,7 @@ def test_create_item_fills_everything_the_form_implies(session):
     assert (item.inspection_kind, item.source_level) == (InspectionKind.SPECIAL, SourceLevel.CENTRAL)
     assert (item.deadline_text, item.due_on, item.original_due_on, item.is_ongoing) == (
         "2026年6月底前", date(2026, 6, 30), date(2026, 6, 30), False)
-    assert item.holder_unit_id == item.lead_unit_id and item.supervision_level == "normal"
+    assert item.holder_unit_id == item.lead_unit_id and item.supervision_level is None   # not supervised yet
     roles = {(u.unit_id, u.role) for u in session.scalars(select(ItemUnit).where(
         ItemUnit.item_id == item.id))}
     assert roles == {(values["lead_unit_id"], UnitRole.LEAD),

@@ -16,7 +16,14 @@ from core.errors import NotFound, PermissionDenied
 from core.ledger import extensions, items, lifecycle, timeline
 from core.ledger.evidence import EvidenceStore
 from core.ledger.rules import Reason
-from db.models import Interview, InterviewItem, Referral, ReferralItem, SupervisionNotice
+from db.models import (
+    Interview,
+    InterviewItem,
+    Referral,
+    ReferralItem,
+    SupervisionNotice,
+    SupervisionNoticeItem,
+)
 from tests.core.ledger.lifecycle_cases import item_in
 from tests.factories import district_id, make_actor, make_inspection, unit_id
 
@@ -26,9 +33,12 @@ PDF = b"%PDF-1.7\n%%EOF\n"
 
 def link_interview_and_referral(session, item, coordinator):
     police = unit_id(session, "万州区公安局")
-    session.add(SupervisionNotice(item_id=item.id, level=SupervisionLevel.KEY, doc_no="渝督〔2025〕3号",
-                                  issued_on=date(2025, 3, 1), requirements="30日内报送整改情况",
-                                  issued_by=coordinator.id, lifted_on=date(2025, 4, 1)))
+    notice = SupervisionNotice(level=SupervisionLevel.KEY, doc_no="渝督〔2025〕3号",
+                               issued_on=date(2025, 3, 1), requirements="30日内报送整改情况",
+                               issued_by=coordinator.id, lifted_on=date(2025, 4, 1))
+    session.add(notice)
+    session.flush()
+    session.add(SupervisionNoticeItem(notice_id=notice.id, item_id=item.id))
     interview = Interview(code="YT-2025-01", details="整改不力", held_on=date(2025, 2, 10),
                           interviewee_unit_id=item.lead_unit_id, plan_due_on=date(2025, 3, 3))
     referral = Referral(code="YS-2025-01", kind=ReferralKind.POLICE, from_unit_id=item.lead_unit_id,

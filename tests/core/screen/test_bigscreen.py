@@ -37,8 +37,9 @@ def is_overdue(item, day: date, status) -> bool:
 
 
 def reasons_of(item, day: date, status, last_report, bounces, plan_dues) -> set[Reason]:
-    """久拖不决 as docs/domain.md and core/ledger/rules.py's docstring state it, evaluated on `day`."""
-    active = status in ACTIVE
+    """久拖不决 as docs/domain.md and core/ledger/rules.py's docstring state it, evaluated on `day`:
+    a 长期坚持 item is flagged only when stale."""
+    active = status in ACTIVE and not item.is_ongoing
     since = last_report or item.assigned_on
     found = {
         Reason.OVERDUE: is_overdue(item, day, status),

@@ -150,7 +150,7 @@ def _flags(item, moves, reports, end: date) -> tuple[bool, bool]:
         last = max((r.reported_on for r in reports if r.reported_on <= end), default=None)
     bounces = item.bounce_count - sum(1 for m in moves if m.at >= cut and m.from_status == S.SUBMITTED
                                       and m.to_status == S.IN_PROGRESS)
-    active = state in ACTIVE
+    active = state in ACTIVE and not item.is_ongoing     # 长期坚持 items: only "stale" applies
     stale = state in (S.ASSIGNED, S.IN_PROGRESS) and (last or item.assigned_on) is not None and \
         (last or item.assigned_on) < end - timedelta(days=RULES.stale_after_days)
     old = active and item.assigned_on is not None and \

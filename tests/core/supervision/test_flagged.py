@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.domain import Role, SourceLevel, Stage, Status
+from core.domain import InterviewCircumstance, Role, SourceLevel, Stage, Status
 from core.errors import PermissionDenied
 from core.excel.exports import export_ledger
 from core.ledger.action_queue import needs_my_action
@@ -76,7 +76,7 @@ def _generated(session, n: int = 240, seed: int = 5) -> None:
                          extension_count=rng.choice([0, 0, 1, 2, 3]),
                          district_id=districts[name], lead_unit_id=govs[name])
         if rng.random() < 0.05:
-            interview = Interview(code=f"YT-{k}", circumstances="整改不力",
+            interview = Interview(code=f"YT-{k}", circumstance=InterviewCircumstance.POOR_RECTIFICATION,
                                   held_on=TODAY - timedelta(days=40), interviewee_unit_id=govs[name],
                                   plan_due_on=TODAY + timedelta(days=rng.choice([-10, 10])))
             session.add(interview)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.domain import Role, Status
+from core.domain import InterviewCircumstance, Role, Status
 from core.ledger.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
 from core.supervision.rule_settings import save_rule_settings
 from db.models import Interview, InterviewItem, Item
@@ -57,7 +57,7 @@ def _item(session, kind: str, values: dict) -> Item:
     plan_due_on = values.pop("plan_due_on", None)
     item = make_item(session, **{**QUIET, **values, **KINDS[kind]})
     if plan_due_on is not None:
-        interview = Interview(code=f"YT-{item.id}", circumstances="整改不力", held_on=_days(40),
+        interview = Interview(code=f"YT-{item.id}", circumstance=InterviewCircumstance.POOR_RECTIFICATION, held_on=_days(40),
                               interviewee_unit_id=unit_id(session, "万州区人民政府"), plan_due_on=plan_due_on)
         session.add(interview)
         session.flush()

@@ -6,9 +6,10 @@ were entered. The plan is due `PLAN_WORKDAYS` working days after it, counted by
 core.calendar.workdays (no admin-entered days in a demo ledger), so a date running into a year
 chinese-calendar does not know is provisional, exactly as in the app. Most plans come in on
 time, some late, some never; late ones draw follow-up measures. The first chunk also holds a
-showcase: an interview held a week before as_of whose plan is not due yet; when as_of is late in
-the year, one held the working day before whose plan period runs into the next (uncovered) year;
-and at least one measure of each kind.
+showcase: an interview held a week before as_of whose plan is not due yet; one held some nine
+weeks before whose plan never came (so its open items meet the 久拖不决 "interview" rule); when
+as_of is late in the year, one held the working day before whose plan period runs into the next
+(uncovered) year; and at least one measure of each kind.
 """
 
 from __future__ import annotations
@@ -70,12 +71,12 @@ def interviews(r: random.Random, ctx: Ctx, f: dict, *, first: bool) -> dict[str,
     idx = idx[np.lexsort((f["entered"][idx], f["lead"][idx]))]
     groups = _groups(idx, f["lead"], 4)
     out = Tables(ctx)
-    ids = ctx.take("interview", len(groups) + (2 if first else 0)).tolist()
+    ids = ctx.take("interview", len(groups) + (3 if first else 0)).tolist()
     for iid, g in zip(ids, groups, strict=False):
         held = int(f["entered"][g].min()) - r.randint(3, 10)
         _interview(r, ctx, f, out, iid, g, held, PLAN_WORKDAYS)
     if first:
-        _showcase(r, ctx, f, out, ids[-2:])
+        _showcase(r, ctx, f, out, ids[-3:])
     return out.rows
 
 
@@ -171,6 +172,7 @@ def _showcase(r: random.Random, ctx: Ctx, f: dict, out: Tables, ids: list[int]) 
     late or never."""
     _recent(r, ctx, f, out, ids[0], ctx.today - 7, (PLAN_WORKDAYS,), provisional=False)
     _recent(r, ctx, f, out, ids[1], ctx.today - 1, (PLAN_WORKDAYS, *LONGER_PERIODS), provisional=True)
+    _recent(r, ctx, f, out, ids[2], ctx.today - 60, (PLAN_WORKDAYS,), provisional=False, skip=2)
     late = [row for row in out.rows["interview"]
             if (row["plan_submitted_on"] or date.max) > row["plan_due_on"]
             and (row["plan_due_on"] - EPOCH).days + 40 <= ctx.today]
@@ -179,10 +181,10 @@ def _showcase(r: random.Random, ctx: Ctx, f: dict, out: Tables, ids: list[int]) 
 
 
 def _recent(r: random.Random, ctx: Ctx, f: dict, out: Tables, iid: int, held: int,
-            periods: tuple[int, ...], *, provisional: bool) -> None:
+            periods: tuple[int, ...], *, provisional: bool, skip: int = 0) -> None:
     """An interview held on the working day at or before `held`, about two open items of one
-    district government; its plan period the first of `periods` whose due date is (or is not)
-    provisional."""
+    district government (after its first `skip`, when it has that many more); its plan period the
+    first of `periods` whose due date is (or is not) provisional; the plan not submitted."""
     while _day(held).weekday() >= 5:
         held -= 1
     workdays = next((n for n in periods if bool(plan_due(held, n)[1]) == provisional), None)
@@ -193,7 +195,8 @@ def _recent(r: random.Random, ctx: Ctx, f: dict, out: Tables, iid: int, held: in
     # the first district's government (万州, the demo unit account's) when it has open items
     first_gov = working[f["lead"][working] == ctx.gov[0]]
     lead = f["lead"][first_gov[0] if len(first_gov) and not provisional else working[-1]]
-    g = [int(i) for i in working if f["lead"][i] == lead][:2]
+    mine = [int(i) for i in working if f["lead"][i] == lead]
+    g = mine[skip:skip + 2] if len(mine) >= skip + 2 else mine[:2]
     row = _interview(r, ctx, f, out, iid, g, held, workdays)
     _unsubmitted(out, row)
 

@@ -28,6 +28,7 @@ from db.models import (
 )
 from tests.browser.conftest import ARTIFACTS, Watched, sign_in, start_app, wait_for_app
 from tests.pages.page_helpers import PDF
+from ui import web
 
 TIMEOUT = 90_000
 SOURCE = "浏览器测试：2024年例行督察"
@@ -94,10 +95,10 @@ def choose(page, label: str, option: str) -> None:
 
 
 def signed_in_cookie(page) -> None:
-    """Wait until the sign-in cookie is written (by the page's JavaScript, after sign-in): a full
-    page load before that would find no session and show the sign-in page."""
+    """Wait until the sign-in cookie is set (the page fetches ui/web.py's claim route after
+    sign-in): a full page load before that would find no session and show the sign-in page."""
     for _ in range(120):
-        if any(c["name"] == "ledger_auth" for c in page.context.cookies()):
+        if any(c["name"] == web.COOKIE_NAME for c in page.context.cookies()):
             return
         page.wait_for_timeout(250)
     raise AssertionError("no sign-in cookie")

@@ -63,11 +63,10 @@ def test_bad_values_are_explained_and_nothing_changes(app, session):
 
 
 def test_a_stale_edit_is_refused_and_the_change_named(app, session):
-    admin = make_actor(session, Role.ADMIN)
-    session.commit()
+    admin, second = make_actor(session, Role.ADMIN), make_actor(session, Role.ADMIN)
+    session.commit()                                      # the sign-in re-check reads both accounts
     at = open_page(app, admin, PAGE)                      # shows version 1 of every setting
-    other = open_page(app, make_actor(session, Role.ADMIN), PAGE)
-    session.commit()
+    other = open_page(app, second, PAGE)
     field(other, "extension_threshold").input("3")
     press(other, "保存")
     field(at, "extension_threshold").input("5")

@@ -26,8 +26,10 @@ import random
 import statistics
 import sys
 import time
+import types
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -267,8 +269,9 @@ def run(*, url: str, seconds: float, workers: int, browser_sessions: int = 0) ->
     if browser_sessions:
         procs.append(ctx.Process(target=browsers, args=(url, browser_sessions, seconds, queue)))
     started = time.monotonic()
-    for proc in procs:
-        proc.start()
+    with _plain_main():
+        for proc in procs:
+            proc.start()
     report = Report(workers=workers)
     _collect(queue, procs, report, deadline=time.monotonic() + seconds + 600)
     for proc in procs:
@@ -276,6 +279,23 @@ def run(*, url: str, seconds: float, workers: int, browser_sessions: int = 0) ->
     report.seconds = seconds            # rates over the bounded run, not the set-up around it
     report.elapsed = time.monotonic() - started
     return report
+
+
+@contextmanager
+def _plain_main():
+    """A spawned process re-runs the parent's `__main__` file. Streamlit's script runner (an
+    AppTest earlier in the same test process) leaves a page script there, which the children would
+    run and die on; they get an empty `__main__` instead (unless this file is `__main__`, as under
+    `python -m soak.load`: then the children need it to find `worker`)."""
+    if worker.__module__ == "__main__":
+        yield
+        return
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
 
 
 def _collect(queue, procs, report: Report, *, deadline: float) -> None:

@@ -57,8 +57,9 @@ def _item(session, kind: str, values: dict) -> Item:
     plan_due_on = values.pop("plan_due_on", None)
     item = make_item(session, **{**QUIET, **values, **KINDS[kind]})
     if plan_due_on is not None:
-        interview = Interview(code=f"YT-{item.id}", circumstance=InterviewCircumstance.POOR_RECTIFICATION, held_on=_days(40),
-                              interviewee_unit_id=unit_id(session, "万州区人民政府"), plan_due_on=plan_due_on)
+        interview = Interview(code=f"YT-{item.id}", circumstance=InterviewCircumstance.POOR_RECTIFICATION,
+                              held_on=_days(40), interviewee_unit_id=unit_id(session, "万州区人民政府"),
+                              plan_due_on=plan_due_on)
         session.add(interview)
         session.flush()
         session.add(InterviewItem(interview_id=interview.id, item_id=item.id))

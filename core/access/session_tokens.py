@@ -1,8 +1,9 @@
 """Signed session tokens and the key that signs them. No Streamlit here.
 
-A token is `payload.signature`: the payload names the user, the kind of token and when it was
-issued and expires (microseconds since the epoch, so a sign-in right after a sign-out is not
-mistaken for an older one); the signature is HMAC-SHA256 with the cookie key. Two kinds:
+A token is a JWT (PyJWT, HS256 with the cookie key, no other algorithm accepted). Its claims name
+the user, the kind of token and when it was issued and expires, in microseconds since the epoch
+(so a sign-in right after a sign-out is not mistaken for an older one) and checked against the
+caller's clock (`now`), not PyJWT's, so that tests and the server agree on time. Two kinds:
 `session` (the sign-in cookie, set HttpOnly by the server) and `claim` (short-lived, handed to
 the browser once, exchanged for the cookie). Whether a valid token still counts (the account is
 active, not signed out since) is decided by core.access.users.user_for_cookie.
@@ -10,12 +11,12 @@ active, not signed out since) is decided by core.access.users.user_for_cookie.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import jwt
+from jwt.warnings import InsecureKeyLengthWarning
 
 from core.errors import LedgerError
 from core.messages import say
@@ -58,40 +59,34 @@ def _micros(when: datetime) -> int:
     return round(when.timestamp() * 1_000_000)
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _sign(key: str, payload: str) -> str:
-    return _b64(hmac.new(key.encode(), payload.encode(), hashlib.sha256).digest())
+ALGORITHM = "HS256"
+# The key's length is this module's rule (usable_cookie_key: 32 bytes outside demo mode, where a
+# short key is allowed on purpose); PyJWT's warning would repeat on every page run.
+warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
+CLAIMS = ("sub", "kind", "iat_us", "exp_us", "n")
 
 
 def issue(*, key: str, username: str, kind: str, now: datetime, lifetime: timedelta,
           nonce: str = "") -> str:
     """A signed token of `kind` for `username`, valid from `now` for `lifetime`."""
-    body = {"u": username, "k": kind, "iat": _micros(now), "exp": _micros(now + lifetime), "n": nonce}
-    payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
-    return f"{payload}.{_sign(key, payload)}"
+    claims = {"sub": username, "kind": kind, "iat_us": _micros(now), "exp_us": _micros(now + lifetime),
+              "n": nonce}
+    return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
 def read(*, key: str, token: str | None, kind: str, now: datetime) -> TokenClaims | None:
     """The claims of a token signed with `key`, of `kind` and not expired at `now`; else None
     (whatever the input: a forged, truncated or foreign token is just not a token)."""
-    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
-        return None
-    payload, signature = token.split(".")
-    if not hmac.compare_digest(_sign(key, payload), signature):
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         return None
     try:
-        body = json.loads(_unb64(payload))
-        expires, issued = int(body["exp"]), int(body["iat"])
-        claims = TokenClaims(str(body["u"]), str(body["k"]),
-                             datetime.fromtimestamp(issued / 1_000_000), str(body.get("n", "")))
-    except (ValueError, KeyError, TypeError, OverflowError, OSError):
+        body = jwt.decode(token, key, algorithms=[ALGORITHM],
+                          options={"require": list(CLAIMS), "verify_exp": False, "verify_iat": False,
+                                   "verify_nbf": False})
+        expires, issued = int(body["exp_us"]), int(body["iat_us"])
+        claims = TokenClaims(str(body["sub"]), str(body["kind"]),
+                             datetime.fromtimestamp(issued / 1_000_000), str(body["n"]))
+    except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError, OSError):
         return None
     if claims.kind != kind or _micros(now) >= expires:
         return None

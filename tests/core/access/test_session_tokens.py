@@ -1,8 +1,10 @@
 """The cookie key is refused unless strong outside demo mode; tokens cannot be forged or reused
 across kinds, keys or expiry."""
 
+import warnings
 from datetime import datetime, timedelta
 
+import jwt
 import pytest
 
 from core.access.session_tokens import (
@@ -42,7 +44,8 @@ def test_a_token_reads_back_with_its_issue_time_to_the_microsecond():
     assert (claims.username, claims.issued_at) == ("张三", NOW)
 
 
-@pytest.mark.parametrize("case", ["other key", "expired", "other kind", "tampered", "garbage", "none"])
+@pytest.mark.parametrize("case", ["other key", "expired", "other kind", "tampered", "garbage", "unsigned",
+                                  "other algorithm", "none"])
 def test_a_token_that_is_not_ours_is_not_read(case):
     token = issue(key=KEY, username="admin", kind=CLAIM, now=NOW, lifetime=timedelta(minutes=1))
     key, kind, when = KEY, CLAIM, NOW
@@ -53,10 +56,18 @@ def test_a_token_that_is_not_ours_is_not_read(case):
     elif case == "other kind":
         kind = SESSION
     elif case == "tampered":
-        payload, sig = token.split(".")
-        token = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1] + "." + sig
+        header, payload, sig = token.split(".")
+        token = ".".join((header, payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1], sig))
     elif case == "garbage":
         token = "a.b.c"
+    elif case == "unsigned":              # alg "none": PyJWT must not take it for ours
+        token = jwt.encode(jwt.decode(token, options={"verify_signature": False}), key=None,
+                           algorithm="none")
+    elif case == "other algorithm":       # the same key, HS512: only HS256 is accepted
+        with warnings.catch_warnings():   # PyJWT: a 40-byte key is short for HS512
+            warnings.simplefilter("ignore")
+            token = jwt.encode(jwt.decode(token, options={"verify_signature": False}), KEY,
+                               algorithm="HS512")
     else:
         token = None
     assert read(key=key, token=token, kind=kind, now=when) is None

@@ -25,7 +25,13 @@ class PageSpec:
     landing: frozenset[Role] = frozenset()  # roles that land here (others: first page without)
 
 
+OFFICE = frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER})
+EDITORS = frozenset({Role.COORDINATOR, Role.ADMIN})
+ADMIN = frozenset({Role.ADMIN})
+
+# In menu order; a group's pages sit together, the groups in the order of their first page.
 PAGES: tuple[PageSpec, ...] = (
+    # 台账: the everyday ledger (core.ledger, core.excel)
     PageSpec("pages/my_actions.py", "nav.my_actions", ":material/checklist:",
              frozenset({Role.COORDINATOR, Role.UNIT, Role.ADMIN}), "nav.group.ledger",
              url_path="my-actions", landing=frozenset({Role.COORDINATOR, Role.UNIT})),
@@ -33,40 +39,36 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/ledger.py", "nav.ledger", ":material/table_view:", ALL_ROLES, "nav.group.ledger"),
     PageSpec("pages/item.py", "nav.item", ":material/description:", ALL_ROLES, "nav.group.ledger",
              url_path="item", visible=False),
-    PageSpec("pages/item_form.py", "nav.item_form", ":material/note_add:",
-             frozenset({Role.COORDINATOR, Role.ADMIN}), "nav.group.ledger", url_path="item-form"),
-    PageSpec("pages/import_ledger.py", "nav.import_ledger", ":material/upload_file:",
-             frozenset({Role.COORDINATOR, Role.ADMIN}), "nav.group.ledger", url_path="import"),
-    PageSpec("pages/referrals.py", "nav.referrals", ":material/gavel:", ALL_ROLES, "nav.group.ledger",
-             url_path="referrals"),
-    PageSpec("pages/big_screen.py", "nav.big_screen", ":material/tv:",
-             frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN, Role.VIEWER}), "nav.group.ledger",
-             url_path="big-screen"),
-    PageSpec("pages/district_map.py", "nav.district_map", ":material/map:",
-             frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.ledger"),
-    PageSpec("pages/interviews.py", "nav.interviews", ":material/record_voice_over:", ALL_ROLES,
-             "nav.group.ledger", url_path="interviews"),
+    PageSpec("pages/item_form.py", "nav.item_form", ":material/note_add:", EDITORS, "nav.group.ledger",
+             url_path="item-form"),
+    PageSpec("pages/import_ledger.py", "nav.import_ledger", ":material/upload_file:", EDITORS,
+             "nav.group.ledger", url_path="import"),
+    # 督办督察 (core.supervision, core.dispatch): unit users answer their notices and report to
+    # their rounds; the 久拖不决 list and the inspections are the office's (leaders read them)
+    PageSpec("pages/long_unresolved.py", "nav.long_unresolved", ":material/hourglass_bottom:", OFFICE,
+             "nav.group.supervision", url_path="long-unresolved"),
+    PageSpec("pages/notices.py", "nav.notices", ":material/campaign:", OFFICE | {Role.UNIT},
+             "nav.group.supervision", url_path="notices"),
+    PageSpec("pages/inspections.py", "nav.inspections", ":material/groups:", OFFICE,
+             "nav.group.supervision", url_path="inspections"),
     PageSpec("pages/dispatch.py", "nav.dispatch", ":material/event_repeat:", ALL_ROLES,
-             "nav.group.ledger", url_path="dispatch"),
-    PageSpec("pages/users.py", "nav.users", ":material/manage_accounts:", frozenset({Role.ADMIN}),
-             "nav.group.admin"),
-    PageSpec("pages/kiosk_tokens.py", "nav.kiosk_tokens", ":material/key:", frozenset({Role.ADMIN}),
-             "nav.group.admin"),
-    PageSpec("pages/holidays.py", "nav.holidays", ":material/calendar_month:", frozenset({Role.ADMIN}),
-             "nav.group.admin", url_path="holidays"),
-    # supervision (core.supervision): unit users answer their notices; the 久拖不决 list and the
-    # inspections are the office's (leaders read them)
-    PageSpec("pages/long_unresolved.py", "nav.long_unresolved", ":material/hourglass_bottom:",
-             frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.supervision",
-             url_path="long-unresolved"),
-    PageSpec("pages/notices.py", "nav.notices", ":material/campaign:",
-             frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER, Role.UNIT}), "nav.group.supervision",
-             url_path="notices"),
-    PageSpec("pages/inspections.py", "nav.inspections", ":material/groups:",
-             frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER}), "nav.group.supervision",
-             url_path="inspections"),
-    PageSpec("pages/settings.py", "nav.settings", ":material/tune:", frozenset({Role.ADMIN}),
-             "nav.group.admin", url_path="settings"),
+             "nav.group.supervision", url_path="dispatch"),
+    # 移送约谈 (core.referrals, core.interviews): receivers of referrals are unit users too
+    PageSpec("pages/referrals.py", "nav.referrals", ":material/gavel:", ALL_ROLES,
+             "nav.group.referrals", url_path="referrals"),
+    PageSpec("pages/interviews.py", "nav.interviews", ":material/record_voice_over:", ALL_ROLES,
+             "nav.group.referrals", url_path="interviews"),
+    # 大屏地图 (core.screen)
+    PageSpec("pages/big_screen.py", "nav.big_screen", ":material/tv:",
+             OFFICE | {Role.VIEWER}, "nav.group.screens", url_path="big-screen"),
+    PageSpec("pages/district_map.py", "nav.district_map", ":material/map:", OFFICE, "nav.group.screens"),
+    # 管理 (core.access, core.calendar, rule settings)
+    PageSpec("pages/users.py", "nav.users", ":material/manage_accounts:", ADMIN, "nav.group.admin"),
+    PageSpec("pages/kiosk_tokens.py", "nav.kiosk_tokens", ":material/key:", ADMIN, "nav.group.admin"),
+    PageSpec("pages/holidays.py", "nav.holidays", ":material/calendar_month:", ADMIN, "nav.group.admin",
+             url_path="holidays"),
+    PageSpec("pages/settings.py", "nav.settings", ":material/tune:", ADMIN, "nav.group.admin",
+             url_path="settings"),
 )
 
 

@@ -25,6 +25,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.holidays": ("节假日设置", "Holidays"),
     "nav.dispatch": ("季调度", "Quarterly dispatch"),
     "nav.group.supervision": ("督办督察", "Supervision"),
+    "nav.group.referrals": ("移送约谈", "Referrals & interviews"),
+    "nav.group.screens": ("大屏地图", "Screen & map"),
     "nav.long_unresolved": ("久拖不决", "Long-unresolved"),
     "nav.notices": ("督办通知", "Supervision notices"),
     "nav.inspections": ("驻点与专项督察", "Stationed & special inspections"),

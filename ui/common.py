@@ -19,7 +19,8 @@ from core.settings import Settings, load_settings
 from db.engine import session_scope
 
 log = logging.getLogger(__name__)
-LANG_KEY = "lang"
+LANG_KEY = "lang"            # the session_state key and the URL's query parameter
+LANGS = ("zh", "en")
 USER_KEY = "user"
 BEGAN_KEY = "session_began_at"     # when this session's sign-in happened (or its cookie was issued)
 ENDED_KEY = "session_ended"        # why the last session ended, said once on the sign-in page
@@ -56,7 +57,13 @@ def database_unavailable(exc: Exception) -> NoReturn:
 
 
 def lang() -> str:
-    return st.session_state.get(LANG_KEY, "zh")
+    """The session's language: chosen by the switch, else the URL's `?lang=en` (a reload or a
+    shared link keeps English), else Chinese."""
+    chosen = st.session_state.get(LANG_KEY)
+    if chosen not in LANGS:
+        chosen = "en" if st.query_params.get(LANG_KEY) == "en" else "zh"
+        st.session_state[LANG_KEY] = chosen
+    return chosen
 
 
 def t(key: str, **values) -> str:
@@ -106,14 +113,24 @@ def current_actor() -> Actor:
 
 
 def language_switch() -> None:
-    """zh-CN by default; the English switch for visitors, kept across pages."""
+    """zh-CN by default; the English switch for visitors, kept across pages and, as `?lang=en`
+    in the address, across a reload (a page link or switch_page drops the query: put it back)."""
     choice = st.sidebar.segmented_control(t("app.language"), ["中文", "English"],
                                           default="English" if lang() == "en" else "中文",
                                           key="lang_switch")
     new = "en" if choice == "English" else "zh"
     if new != lang():
         st.session_state[LANG_KEY] = new
+        _keep_in_url(new)
         st.rerun()
+    _keep_in_url(new)
+
+
+def _keep_in_url(language: str) -> None:
+    if language == "en" and st.query_params.get(LANG_KEY) != "en":
+        st.query_params[LANG_KEY] = "en"
+    elif language == "zh" and LANG_KEY in st.query_params:
+        del st.query_params[LANG_KEY]
 
 
 def data_as_of() -> None:

@@ -56,3 +56,19 @@ def test_english_switch(app, session):
     at.session_state["lang"] = "en"
     at.run()
     assert title(at) == "Rectification overview"
+
+
+@pytest.mark.parametrize("param, english", [("en", True), ("zh", False), ("<script>", False), (None, False)])
+def test_a_new_session_reads_its_language_from_the_address(app, session, param, english):
+    """A reload or a shared link keeps English: `?lang=en` opens the app in English and stays in
+    the address; anything else is Chinese and leaves no parameter. (The switch writing it is seen
+    in tests/browser/test_language_browser.py: AppTest reruns only the page, not app.py.)"""
+    actor = make_actor(session, Role.VIEWER)
+    session.commit()
+    at = app(actor)
+    if param is not None:
+        at.query_params["lang"] = param
+    at.run()
+    assert not at.exception
+    assert title(at) == ("Rectification overview" if english else translate("overview.title"))
+    assert at.query_params.get("lang") == ("en" if english else None)

@@ -64,9 +64,14 @@ def _sign_in_form() -> Actor | None:
     if not username or not password:
         st.warning(t("login.empty"))
         return None
+    return _authenticate(username.strip(), password)
+
+
+def _authenticate(username: str, password: str) -> Actor | None:
+    """Sign in through core (throttled, demo accounts only in demo mode); say why not."""
     cfg, now = settings(), datetime.now()
     with db() as session:
-        result = users.authenticate(session, username=username.strip(), password=password, now=now,
+        result = users.authenticate(session, username=username, password=password, now=now,
                                     max_failed=cfg.max_failed_logins, lockout_minutes=cfg.lockout_minutes,
                                     client=_client_address(),
                                     client_max_failed=cfg.max_failed_per_client, demo_mode=cfg.demo)
@@ -80,15 +85,24 @@ def _sign_in_form() -> Actor | None:
     return actor
 
 
-def _demo_accounts() -> None:
+def _demo_accounts() -> Actor | None:
+    """Demo mode: one button per demo account signs in with one click (the same sign-in as the
+    form, with the demo password), and the accounts' table for those who type."""
     with db() as session:
         users.ensure_demo_accounts(session, actor=SYSTEM)
         shown = users.list_demo_accounts(session)
     st.info(t("app.demo_banner"))
+    st.caption(t("login.demo_one_click"))
+    chosen = None
+    for username, name, role in shown:    # one per row: the longest names fit at 1366 px
+        if st.button(f"{label(role, users.Role)} · {name}", key=f"demo_sign_in_{username}",
+                     icon=":material/login:", width="stretch"):
+            chosen = username
     st.caption(t("login.demo_accounts", password=users.DEMO_PASSWORD))
     frame = pd.DataFrame([(u, n, label(r, users.Role)) for u, n, r in shown],
                          columns=[t("login.col.username"), t("login.col.name"), t("login.col.role")])
     st.dataframe(frame, hide_index=True)
+    return _authenticate(chosen, users.DEMO_PASSWORD) if chosen else None
 
 
 def _sign_in_page() -> Actor | None:
@@ -104,7 +118,7 @@ def _sign_in_page() -> Actor | None:
             actor = _sign_in_form()
         if settings().demo and actor is None:
             with right:
-                _demo_accounts()
+                actor = _demo_accounts()
     if st.session_state.get(CLEAR_KEY):
         st.html(web.image_tag(web.SIGN_OUT_PATH))   # the browser drops the (already revoked) cookie
     if actor is not None:

@@ -13,6 +13,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "please sign in again"),
     "login.go_home": ("请先登录 →", "Please sign in first →"),
     "login.empty": ("请输入用户名和密码", "Enter username and password"),
+    "login.demo_one_click": ("点击一个角色即可进入演示", "Click a role to enter the demo"),
     "login.demo_accounts": ("演示账号（密码均为 {password}）", "Demo accounts (password {password} for all)"),
     "login.col.username": ("用户名", "Username"),
     "login.col.name": ("名称", "Name"),

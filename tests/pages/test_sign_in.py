@@ -51,10 +51,37 @@ def test_demo_mode_lists_one_account_per_role(app):
     assert at.session_state["user"].role is Role.UNIT
 
 
+def test_demo_mode_signs_in_with_one_click_per_account(app):
+    for username, _, role in DEMO_ACCOUNTS:
+        at = app(demo=True)
+        at.run()
+        at.button(key=f"demo_sign_in_{username}").click()
+        at.run()
+        assert not at.exception
+        assert at.session_state["user"].username == username and at.session_state["user"].role is role
+
+
+def test_a_demo_button_whose_password_was_changed_is_refused(app, session):
+    from core.access.permissions import SYSTEM
+    from core.access.users import ensure_demo_accounts, hash_password
+    from db.models import User
+    ensure_demo_accounts(session, actor=SYSTEM)
+    admin = session.query(User).filter_by(username="demo_admin").one()
+    admin.password_hash = hash_password("other-pass")
+    session.commit()
+    at = app(demo=True)
+    at.run()
+    at.button(key="demo_sign_in_demo_admin").click()
+    at.run()
+    assert at.session_state["user"] is None
+    assert translate("login.failed") in [e.value for e in at.error]
+
+
 def test_without_demo_mode_there_are_no_default_accounts(app):
     at = app()
     at.run()
     assert len(at.dataframe) == 0
+    assert not [b for b in at.button if (b.key or "").startswith("demo_sign_in_")]
     sign_in(at, "demo_admin", "demo1234")
     assert at.session_state["user"] is None
 

@@ -57,6 +57,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.stale": ("该记录已被他人修改，未保存。变更：{detail}",
                     "Someone else changed this record; nothing was saved. Changes: {detail}"),
     "err.required": ("必填", "required"),
+    "err.control_characters": ("含有不可见的控制字符，请删去后重试",
+                               "contains invisible control characters; remove them"),
     "err.too_long": ("不能超过 {n} 个字", "at most {n} characters"),
     "err.future": ("不能晚于今天", "cannot be in the future"),
     "err.not_date": ("须为日期", "must be a date"),

@@ -17,6 +17,7 @@ from core.domain import Category, ItemType, Stage, SupervisionLevel
 from core.errors import FieldProblem, ValidationFailed
 from core.ledger.deadlines import DeadlineError, parse_deadline
 from core.messages import say, zh
+from core.text_checks import has_control_characters
 from db.models import District, Inspection, Item, Unit
 
 # Key → maximum length (None: unlimited text). Keys not here are handled by their own check.
@@ -54,7 +55,10 @@ def _texts(f: _Form) -> None:
     for key, limit in TEXTS.items():
         value = f.raw(key)
         f.out[key] = str(value) if value not in (None, "") else None
-        if f.out[key] is not None and limit and len(f.out[key]) > limit:
+        if f.out[key] is not None and has_control_characters(f.out[key]):
+            f.problem(key, say("err.control_characters"))
+            f.out[key] = None                  # never looked up or stored (PostgreSQL refuses NUL)
+        elif f.out[key] is not None and limit and len(f.out[key]) > limit:
             f.problem(key, say("err.too_long", n=limit))
     url = f.out["plan_url"]
     if url and not url.startswith(("http://", "https://")):

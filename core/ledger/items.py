@@ -27,6 +27,7 @@ from core.ledger import item_form
 from core.ledger.deadlines import DeadlineError, parse_deadline
 from core.ledger.evidence import EvidenceStore, check_files, save_attachments
 from core.messages import enum_list, field_label, say, zh
+from core.text_checks import has_control_characters
 from db.models import AuditEntry, Item, ItemUnit, ProgressReport, Transition
 
 
@@ -132,6 +133,8 @@ def _check_edit(changes: dict) -> dict:
                 problems.append(FieldProblem(None, key, say("err.not_date")))
             elif key in NOT_EMPTY and (value is None or not str(value).strip()):
                 problems.append(FieldProblem(None, zh(f"item.field.{key}"), say("err.required")))
+            elif isinstance(value, str) and has_control_characters(value):
+                problems.append(FieldProblem(None, key, say("err.control_characters")))
             elif kind not in (None, str, date) and value is not None:
                 out[key] = kind(value)
             else:
@@ -185,6 +188,8 @@ def _progress_problems(reported_on: date, percent: int, text: str) -> list[Field
                                      say("err.out_of_range", low=0, high=100)))
     if not text or not text.strip():
         problems.append(FieldProblem(None, zh("item.field.text"), say("err.required")))
+    elif has_control_characters(text):
+        problems.append(FieldProblem(None, zh("item.field.text"), say("err.control_characters")))
     if not isinstance(reported_on, date):
         problems.append(FieldProblem(None, zh("item.field.reported_on"), say("err.not_date")))
     elif reported_on > date.today():

@@ -273,3 +273,37 @@ def test_emptying_the_description_is_refused_by_name(session, value):
                           expected_version=item.version, changes={"description": value})
     assert [p.column for p in exc.value.problems] == ["问题描述"]
     assert item.description == "原描述"
+
+
+# ------------------------------------------------------------------ control characters
+# PostgreSQL refuses NUL in text (a DataError mid-write); soak/fuzz.py found it through the form.
+
+def test_a_new_item_with_a_control_character_is_refused_by_field(session):
+    values = form(session, code="ZG-\x00", description="描述\x1b[31m")
+    with pytest.raises(ValidationFailed) as exc:
+        items.create_item(session, actor=make_actor(session), values=values)
+    problems = {p.column: p.message for p in exc.value.problems}
+    assert set(problems) == {"编号", "问题描述"}
+    assert all(m.startswith("含有不可见的控制字符") for m in problems.values())
+    assert session.scalars(select(Item)).all() == []
+
+
+def test_tabs_and_line_breaks_are_text_not_control_characters(session):
+    item = items.create_item(session, actor=make_actor(session),
+                             values=form(session, description="第一行\r\n第二行\t（附表）"))
+    assert item.description == "第一行\r\n第二行\t（附表）"
+
+
+def test_an_edit_or_a_progress_report_with_nul_changes_nothing(session):
+    item = make_item(session)
+    coordinator = make_actor(session)
+    with pytest.raises(ValidationFailed) as exc:
+        items.update_item(session, actor=coordinator, item_id=item.id, expected_version=item.version,
+                          changes={"township": "某镇\x00"})
+    assert [p.column for p in exc.value.problems] == ["township"]
+    with pytest.raises(ValidationFailed) as exc:
+        items.report_progress(session, actor=coordinator, item_id=item.id,
+                              expected_version=item.version, reported_on=date(2026, 1, 1),
+                              percent=50, text="已完成\x00")
+    assert [p.column for p in exc.value.problems] == ["整改进展"]
+    assert item.version == 1 and item.township != "某镇\x00" and item.latest_progress is None

@@ -84,9 +84,10 @@ if not queue.sections:
 st.caption(t("overview.scope_unit", unit=plain(scope)) + "　" + t("my_actions.intro_unit")
            if actor.role is Role.UNIT else t("my_actions.intro_office"))
 
-cols = st.columns(len(queue.sections))
-for col, section in zip(cols, queue.sections, strict=True):
-    col.metric(t(section.key), f"{section.total:,}")
+PER_ROW = 4   # seven figures in one row cut their labels at 1366 px ("超过反馈期限的移…")
+for start in range(0, len(queue.sections), PER_ROW):
+    for col, section in zip(st.columns(PER_ROW), queue.sections[start:start + PER_ROW], strict=False):
+        col.metric(t(section.key), f"{section.total:,}")
 dispatch_outstanding = dispatch_section(actor, today)  # 季调度 rounds still to report on
 if queue.total == 0 and not dispatch_outstanding:
     st.success(t("my_actions.all_clear"), icon=":material/task_alt:")

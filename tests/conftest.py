@@ -7,6 +7,7 @@ unreachable server fails the PostgreSQL tests instead of skipping them.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
@@ -109,3 +110,14 @@ def session(database_url):
     """A session on this test's database; the test decides when to commit."""
     with Session(engine_for(database_url), expire_on_commit=False) as s:
         yield s
+
+
+# Playwright's sync API refuses to start in a thread with a running asyncio loop. Once (in a
+# failing run) the session's browser could not start for that reason: remember which test left
+# a loop running, so the browser fixture can name it.
+LOOP_LEFT_BY: list[str] = []
+
+
+def pytest_runtest_teardown(item, nextitem):
+    if not LOOP_LEFT_BY and asyncio._get_running_loop() is not None:
+        LOOP_LEFT_BY.append(item.nodeid)

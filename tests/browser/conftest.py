@@ -93,6 +93,10 @@ def live_app(chromium_path, tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
+
+    from tests.conftest import LOOP_LEFT_BY
+    if LOOP_LEFT_BY:
+        pytest.fail(f"an asyncio loop is still running in this thread, left by {LOOP_LEFT_BY[0]}")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path, args=ARGS)
         yield b

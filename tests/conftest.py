@@ -7,7 +7,6 @@ unreachable server fails the PostgreSQL tests instead of skipping them.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import uuid
@@ -112,12 +111,30 @@ def session(database_url):
         yield s
 
 
-# Playwright's sync API refuses to start in a thread with a running asyncio loop. Once (in a
-# failing run) the session's browser could not start for that reason: remember which test left
-# a loop running, so the browser fixture can name it.
-LOOP_LEFT_BY: list[str] = []
+# ---------------------------------------------------------------- the browser (tests/browser, tests/soak)
+# Defined once, here: a second definition of `browser` (another conftest importing it) is a second
+# session fixture, and a second sync Playwright in one process fails ("Sync API inside the
+# asyncio loop") whenever one worker runs tests of both folders.
+CHROMIUM = "/usr/bin/chromium"
+REQUIRE_BROWSER = os.environ.get("LEDGER_TEST_REQUIRE_BROWSER") == "1"
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def pytest_runtest_teardown(item, nextitem):
-    if not LOOP_LEFT_BY and asyncio._get_running_loop() is not None:
-        LOOP_LEFT_BY.append(item.nodeid)
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)"
+        if REQUIRE_BROWSER:
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
+        yield b
+        b.close()

@@ -16,12 +16,11 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.conftest import BROWSER_ARGS as ARGS  # noqa: F401 - soak/faults.py reads it here
+
 ROOT = Path(__file__).parents[2]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-REQUIRE = os.environ.get("LEDGER_TEST_REQUIRE_BROWSER") == "1"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+# `chromium_path` and `browser` are fixtures of tests/conftest.py (one Playwright per process)
 
 
 def pytest_collection_modifyitems(items):
@@ -48,16 +47,6 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"app did not answer on {url} within {timeout}s")
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)"
-        if REQUIRE:
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
 
 
 def start_app(tmp: Path, *, items: int = 400, extra_env: dict | None = None):
@@ -88,19 +77,6 @@ def live_app(chromium_path, tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(10)
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import LOOP_LEFT_BY
-    if LOOP_LEFT_BY:
-        pytest.fail(f"an asyncio loop is still running in this thread, left by {LOOP_LEFT_BY[0]}")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:

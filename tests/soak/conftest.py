@@ -1,3 +1,2 @@
-"""The soak tests drive a browser too: the browser tests' fixtures."""
-
-from tests.browser.conftest import browser, chromium_path  # noqa: F401
+"""The soak tests drive a browser too: `chromium_path` and `browser` come from tests/conftest.py
+(one sync Playwright per process, shared with tests/browser)."""

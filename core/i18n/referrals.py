@@ -122,7 +122,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "referral.step.publish": ("公开办理结果", "Result published"),
     "referral.step.recompute_due": ("节假日录入后重新计算反馈期限", "Feedback due date recounted"),
     "timeline.referral_step": ("移送 {code}：{step}", "Referral {code}: {step}"),
-    "queue.referrals_returned": ("被退回待补充材料的移送案件", "Referrals returned for missing materials"),
+    "queue.referrals_returned": ("被退回待补充材料的移送案件", "Referrals returned: add materials"),
     # ---------------------------------------------------------------- errors
     "err.referral_state": ("不能{move}：该移送案件当前为「{state}」（须为「{allowed}」）",
                            "not possible now — {move_en}: the referral is {state_en} "

@@ -65,7 +65,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- 我的待办
     "queue.long_unresolved": ("久拖不决", "Long-unresolved"),
     "queue.notices_awaiting": ("待回复的督办通知", "Supervision notices to answer"),
-    "queue.notices_late": ("逾期未回复的督办通知", "Supervision notices past due, unanswered"),
+    "queue.notices_late": ("逾期未回复的督办通知", "Notices unanswered past due"),
     "status.notice.awaiting": ("待回复", "Awaiting answer"),
     "status.notice.late": ("逾期未回复", "Late, not answered"),
     # ---------------------------------------------------------------- big screen

@@ -20,6 +20,7 @@ from core.domain import AuditOutcome, Role, Status
 from core.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from core.ledger.items import REPORTABLE, report_progress
 from core.messages import say, zh
+from core.text_checks import has_control_characters
 from db.models import DispatchItem, Item, ProgressReport, QuarterlyDispatch, Unit
 
 TEXT_LIMIT = 4000
@@ -145,6 +146,9 @@ def _entry_problems(entry, code: str) -> list[FieldProblem]:
     text = getattr(entry, "text", None)
     if not isinstance(text, str) or not text.strip():
         problems.append(FieldProblem(None, f"{code} {zh('dispatch.field.text')}", say("err.required")))
+    elif has_control_characters(text):
+        problems.append(FieldProblem(None, f"{code} {zh('dispatch.field.text')}",
+                                     say("err.control_characters")))
     elif len(text.strip()) > TEXT_LIMIT:
         problems.append(FieldProblem(None, f"{code} {zh('dispatch.field.text')}",
                                      say("err.too_long", n=TEXT_LIMIT)))

@@ -23,6 +23,7 @@ from core.dispatch.scope import RoundScope, check_scope, reporting_unit, scope_c
 from core.domain import AuditOutcome, Role
 from core.errors import FieldProblem, LedgerError, NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from core.messages import say, zh
+from core.text_checks import has_control_characters
 from db.models import AuditEntry, DispatchItem, Item, QuarterlyDispatch
 
 ENTITY = "dispatch_round"
@@ -192,6 +193,9 @@ def _check_text(problems: list, key: str, value, limit: int, required: bool) -> 
     if not text:
         if required or (value is not None and not isinstance(value, str)):
             problems.append(FieldProblem(None, zh(key), say("err.required")))
+        return None
+    if has_control_characters(text):
+        problems.append(FieldProblem(None, zh(key), say("err.control_characters")))
         return None
     if len(text) > limit:
         problems.append(FieldProblem(None, zh(key), say("err.too_long", n=limit)))

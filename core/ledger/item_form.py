@@ -206,11 +206,15 @@ def item_columns(session: Session, form: dict) -> dict:
 
 def check_text(problems: list[FieldProblem], label_key: str, value, *, required: bool = True,
                limit: int | None = None) -> str | None:
-    """The trimmed text (None if empty); appends a problem if required and empty, or too long."""
+    """The trimmed text (None if empty); appends a problem if required and empty, too long, or
+    holding a control character (None then: it is never stored)."""
     text = value.strip() if isinstance(value, str) else None
     if not text:
         if required:
             problems.append(FieldProblem(None, zh(label_key), say("err.required")))
+        return None
+    if has_control_characters(text):
+        problems.append(FieldProblem(None, zh(label_key), say("err.control_characters")))
         return None
     if limit and len(text) > limit:
         problems.append(FieldProblem(None, zh(label_key), say("err.too_long", n=limit)))

@@ -112,6 +112,7 @@ def test_only_the_office_records_and_a_refusal_is_audited(session, role):
     ({"held_on": "2025-09-26"}, "约谈日期"),
     ({"place": "  "}, "约谈地点"),
     ({"place": "会" * 121}, "约谈地点"),
+    ({"place": "会议室\x00"}, "约谈地点"),                  # PostgreSQL cannot hold NUL
     ({"people": ""}, "被约谈人员"),
     ({"people": "张某某，副区长\n李某某"}, "被约谈人员"),     # line 2 has no position
     ({"plan_workdays": 0}, "方案报送期限（工作日）"),

@@ -76,7 +76,10 @@ def new_postgres_database(template: str) -> str:
     name = f"ledger_t_{uuid.uuid4().hex[:12]}"
     with _admin_engine().connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    # 30 s to connect, not the app's 5: two workers, browsers and servers share two cores here, and
+    # a connection once took longer than 5 s under that load.
+    return (make_url(PG_URL).set(database=name).update_query_dict({"connect_timeout": "30"})
+            .render_as_string(hide_password=False))
 
 
 def drop_postgres_database(url: str) -> None:

@@ -93,6 +93,22 @@ def ledger_revision(session: Session) -> tuple[int, datetime | None]:
     return (row[0], row[1]) if row else (0, None)
 
 
+def changes_since(session: Session, *, entity: str, entity_id, version: int) -> dict[str, tuple]:
+    """Field → (value the user saw, value now) over the audited writes to one row after
+    `version` (what a refused stale edit names)."""
+    entries = session.scalars(select(AuditEntry).where(
+        AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id),
+        AuditEntry.outcome == AuditOutcome.OK).order_by(AuditEntry.id))
+    changed: dict[str, tuple] = {}
+    for e in entries:
+        if (e.after or {}).get("version", 0) <= version:
+            continue
+        for key, new in (e.after or {}).items():
+            if key != "version":
+                changed[key] = (changed.get(key, ((e.before or {}).get(key), None))[0], new)
+    return changed
+
+
 def entries_for(session: Session, entity: str, entity_id) -> list[AuditEntry]:
     """The audit trail of one row, oldest first."""
     return list(session.scalars(select(AuditEntry)

@@ -24,7 +24,7 @@ from core.domain import AuditOutcome, Role
 from core.errors import FieldProblem, LedgerError, NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from core.messages import say, zh
 from core.text_checks import has_control_characters
-from db.models import AuditEntry, DispatchItem, Item, QuarterlyDispatch
+from db.models import DispatchItem, Item, QuarterlyDispatch
 
 ENTITY = "dispatch_round"
 FIRST_YEAR = 2017          # the first central inspection of Chongqing the ledger tracks
@@ -144,16 +144,9 @@ def require_audited(session: Session, actor: Actor, rule: str, action: str, roun
 
 
 def changes_since(session: Session, round_id: int, version: int) -> dict[str, tuple]:
-    """Field → (value the user saw, value now) for audited writes on the round after `version`."""
-    changed: dict[str, tuple] = {}
-    for e in session.scalars(select(AuditEntry).where(
-            AuditEntry.entity == ENTITY, AuditEntry.entity_id == str(round_id),
-            AuditEntry.outcome == AuditOutcome.OK).order_by(AuditEntry.id)):
-        if (e.after or {}).get("version", 0) <= version:
-            continue
-        for key, new in (e.after or {}).items():
-            if key != "version":
-                changed[key] = (changed.get(key, ((e.before or {}).get(key), None))[0], new)
+    """Field → (value the user saw, value now) for audited writes on the round after `version`,
+    leaving out fields that came back to what the user saw."""
+    changed = audit.changes_since(session, entity=ENTITY, entity_id=round_id, version=version)
     return {key: (old, new) for key, (old, new) in changed.items() if old != new}
 
 

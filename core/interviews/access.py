@@ -18,7 +18,7 @@ from core.access.permissions import Actor, require
 from core.domain import AuditOutcome, InterviewStatus, Role
 from core.errors import LedgerError, NotFound, PermissionDenied, StaleEdit
 from core.messages import say
-from db.models import AuditEntry, Interview, InterviewEvent, Unit
+from db.models import Interview, InterviewEvent, Unit
 
 ENTITY = "interview"
 
@@ -64,18 +64,7 @@ def require_interview(session: Session, actor: Actor, action: str, interview_id:
 
 def changes_since(session: Session, interview_id: int, version: int) -> dict[str, tuple]:
     """Field → (value the user saw, value now) for audited writes after `version`."""
-    entries = session.scalars(select(AuditEntry).where(
-        AuditEntry.entity == ENTITY, AuditEntry.entity_id == str(interview_id),
-        AuditEntry.outcome == AuditOutcome.OK).order_by(AuditEntry.id))
-    changed: dict[str, tuple] = {}
-    for e in entries:
-        if (e.after or {}).get("version", 0) <= version:
-            continue
-        for key, new in (e.after or {}).items():
-            if key != "version":
-                old = changed.get(key, ((e.before or {}).get(key), None))[0]
-                changed[key] = (old, new)
-    return changed
+    return audit.changes_since(session, entity=ENTITY, entity_id=interview_id, version=version)
 
 
 def guard_interview(session: Session, actor: Actor, action: str, interview_id: int,

@@ -25,10 +25,10 @@ from core.domain import AuditOutcome, Category, Stage, Status, SupervisionLevel
 from core.errors import FieldProblem, LedgerError, NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from core.ledger import item_form
 from core.ledger.deadlines import DeadlineError, parse_deadline
-from core.ledger.evidence import EvidenceStore, check_files, save_attachments
+from core.ledger.evidence import EvidenceStore, check_files_into, save_attachments
 from core.messages import enum_list, field_label, say, zh
 from core.text_checks import has_control_characters
-from db.models import AuditEntry, Item, ItemUnit, ProgressReport, Transition
+from db.models import Item, ItemUnit, ProgressReport, Transition
 
 
 class TransitionNotAllowed(LedgerError):
@@ -58,18 +58,7 @@ def get_item(session: Session, item_id: int) -> Item:
 
 def changes_since(session: Session, item_id: int, version: int) -> dict[str, tuple]:
     """Field → (value the user saw, value now) for audited item writes after `version`."""
-    entries = session.scalars(select(AuditEntry).where(
-        AuditEntry.entity == "item", AuditEntry.entity_id == str(item_id),
-        AuditEntry.outcome == AuditOutcome.OK).order_by(AuditEntry.id))
-    changed: dict[str, tuple] = {}
-    for e in entries:
-        if (e.after or {}).get("version", 0) <= version:
-            continue
-        for key, new in (e.after or {}).items():
-            if key != "version":
-                old = changed.get(key, ((e.before or {}).get(key), None))[0]
-                changed[key] = (old, new)
-    return changed
+    return audit.changes_since(session, entity="item", entity_id=item_id, version=version)
 
 
 def guard_item(session: Session, actor: Actor, action: str, item_id: int, expected_version: int,
@@ -197,18 +186,6 @@ def _progress_problems(reported_on: date, percent: int, text: str) -> list[Field
     return problems
 
 
-def _checked_uploads(attachments, store, problems: list[FieldProblem]):
-    if not attachments:
-        return []
-    if store is None:
-        raise ValueError("store is required when attachments are given")
-    try:
-        return check_files(attachments, store=store)
-    except ValidationFailed as exc:
-        problems.extend(exc.problems)
-        return []
-
-
 def report_progress(session: Session, *, actor: Actor, item_id: int, expected_version: int,
                     reported_on: date, percent: int, text: str,
                     attachments: Sequence[tuple[str, bytes]] = (),
@@ -219,7 +196,7 @@ def report_progress(session: Session, *, actor: Actor, item_id: int, expected_ve
     PermissionDenied, StaleEdit, TransitionNotAllowed (draft or closed item), ValidationFailed
     (percent outside 0..100, empty text, date in the future, a bad file), EvidenceError."""
     problems = _progress_problems(reported_on, percent, text)
-    files = _checked_uploads(attachments, store, problems)
+    files = check_files_into(problems, attachments, store=store)
     if problems:
         raise ValidationFailed(problems)
     attempted = {"percent": percent, "text": text, "reported_on": reported_on.isoformat(),

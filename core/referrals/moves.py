@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -37,7 +36,7 @@ from core.ledger.items import TransitionNotAllowed
 from core.messages import enum_list, field_label, say
 from core.referrals.access import PROCURATORATE, RECEIVER, SENDER, readable_referral, side_problem
 from core.referrals.states import AWAITING_FEEDBACK, FILING_KINDS
-from db.models import AuditEntry, Referral, ReferralStep
+from db.models import Referral, ReferralStep
 
 S = ReferralStatus
 ANSWER_AWAITED = (*AWAITING_FEEDBACK, S.FILED)   # the sender may still remind and escalate
@@ -95,17 +94,7 @@ def state_problem(move: Move, referral: Referral) -> str | None:
 
 def changes_since(session: Session, referral_id: int, version: int) -> dict[str, tuple]:
     """Field → (value the user saw, value now) for audited referral writes after `version`."""
-    entries = session.scalars(select(AuditEntry).where(
-        AuditEntry.entity == "referral", AuditEntry.entity_id == str(referral_id),
-        AuditEntry.outcome == AuditOutcome.OK).order_by(AuditEntry.id))
-    changed: dict[str, tuple] = {}
-    for e in entries:
-        if (e.after or {}).get("version", 0) <= version:
-            continue
-        for key, new in (e.after or {}).items():
-            if key != "version":
-                changed[key] = (changed.get(key, ((e.before or {}).get(key), None))[0], new)
-    return changed
+    return audit.changes_since(session, entity="referral", entity_id=referral_id, version=version)
 
 
 def _refuse(session: Session, actor: Actor, action: str, referral_id: int, outcome: AuditOutcome,

@@ -4,7 +4,6 @@ the audit trail, to explain a stale edit field by field."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -13,7 +12,6 @@ from core.access.permissions import Actor, require
 from core.domain import AuditOutcome
 from core.errors import LedgerError, NotFound, PermissionDenied, StaleEdit
 from core.messages import field_label, say
-from db.models import AuditEntry
 
 
 class StateRefused(LedgerError):
@@ -47,21 +45,6 @@ def load(session: Session, model, row_id: int, entity: str):
     return row
 
 
-def changes_since(session: Session, entity: str, entity_id, version: int) -> dict[str, tuple]:
-    """Field → (value the user saw, value now) over the audited writes after `version`."""
-    entries = session.scalars(select(AuditEntry).where(
-        AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id),
-        AuditEntry.outcome == AuditOutcome.OK).order_by(AuditEntry.id))
-    changed: dict[str, tuple] = {}
-    for e in entries:
-        if (e.after or {}).get("version", 0) <= version:
-            continue
-        for key, new in (e.after or {}).items():
-            if key != "version":
-                changed[key] = (changed.get(key, ((e.before or {}).get(key), None))[0], new)
-    return changed
-
-
 def check_version(session: Session, actor: Actor, action: str, entity: str, row,
                   expected_version: int, attempted: dict | None = None) -> None:
     """Raise StaleEdit (audited) unless the row is at the version the user saw."""
@@ -70,7 +53,7 @@ def check_version(session: Session, actor: Actor, action: str, entity: str, row,
     detail = f"saw version {expected_version}, current is {row.version}"
     refuse(session, actor, action, entity, row.id, AuditOutcome.REFUSED_STALE, detail, attempted)
     raise StaleEdit(say("err.stale_record", entity=field_label(f"entity.{entity}"), detail=detail),
-                    changes_since(session, entity, row.id, expected_version))
+                    audit.changes_since(session, entity=entity, entity_id=row.id, version=expected_version))
 
 
 def refuse_state(session: Session, actor: Actor, action: str, entity: str, entity_id, message: str,

@@ -38,7 +38,7 @@ from core.ledger.evidence import (
     CheckedFile,
     EvidenceStore,
     Owner,
-    check_files,
+    check_files_into,
     open_attachment,
     save_attachments,
 )
@@ -78,9 +78,7 @@ def checked_files(attachments: Mapping[str, Sequence[tuple[str, bytes]]] | None,
     for purpose, files in (attachments or {}).items():
         if purpose not in FILE_PURPOSES:
             raise ValueError(f"purpose must be one of {FILE_PURPOSES}")
-        if files and store is None:
-            raise ValueError("store is required when attachments are given")
-        checked = _collect(problems, check_files, files, store=store) if files else []
+        checked = check_files_into(problems, files, store=store)
         if checked:
             out[purpose] = checked
     return out

@@ -187,9 +187,16 @@ def _problem(filename: str, data: bytes, max_bytes: int) -> str | None:
     return None
 
 
-def check_files(files: Iterable[tuple[str, bytes]], *, store: EvidenceStore) -> list[CheckedFile]:
+def check_files(files: Iterable[tuple[str, bytes]] | None, *,
+                store: EvidenceStore | None) -> list[CheckedFile]:
     """Every upload checked (name, extension allow-list, magic bytes, size ≤ store.max_bytes);
-    raises ValidationFailed naming each bad file (column = the file name). Writes nothing."""
+    raises ValidationFailed naming each bad file (column = the file name). Writes nothing.
+    No files: [] (a store is needed only when there are some)."""
+    files = list(files or ())
+    if not files:
+        return []
+    if store is None:
+        raise ValueError("store is required when attachments are given")
     checked, problems = [], []
     for raw_name, data in files:
         name = clean_filename(raw_name)
@@ -203,6 +210,17 @@ def check_files(files: Iterable[tuple[str, bytes]], *, store: EvidenceStore) -> 
     if problems:
         raise ValidationFailed(problems)
     return checked
+
+
+def check_files_into(problems: list[FieldProblem], files: Iterable[tuple[str, bytes]] | None, *,
+                     store: EvidenceStore | None) -> list[CheckedFile]:
+    """check_files for a form that gathers every problem before it raises: a bad file's problems
+    are added to `problems`, and nothing is returned."""
+    try:
+        return check_files(files, store=store)
+    except ValidationFailed as exc:
+        problems.extend(exc.problems)
+        return []
 
 
 # ------------------------------------------------------------------ writing and reading

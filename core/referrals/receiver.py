@@ -39,14 +39,6 @@ def _problem(name: str, message: str) -> FieldProblem:
     return FieldProblem(None, zh(f"referral.field.{name}"), message)
 
 
-def _files(attachments, store: EvidenceStore | None):
-    if not attachments:
-        return []
-    if store is None:
-        raise ValueError("store is required when attachments are given")
-    return check_files(attachments, store=store)
-
-
 def _not_before(name: str, day: date | None, earlier: date | None, earlier_name: str):
     """A check for `apply`: `day` is not before `earlier` (a date on the referral)."""
     if day is not None and earlier is not None and day < earlier:
@@ -190,7 +182,7 @@ def record_progress(session: Session, *, actor: Actor, referral_id: int, expecte
     """A progress note of the receiver (with documents), the state unchanged. Raises
     PermissionDenied, StaleEdit, TransitionNotAllowed, ValidationFailed, EvidenceError."""
     note = _note(note, required=True)
-    files = _files(attachments, store)
+    files = check_files(attachments, store=store)
     return _step(session, actor, "progress", referral_id, expected_version, note=note,
                  files=files, store=store)
 
@@ -278,7 +270,7 @@ def conclude_referral(session: Session, *, actor: Actor, referral_id: int, expec
     sending. Raises PermissionDenied, StaleEdit, TransitionNotAllowed, ValidationFailed,
     EvidenceError."""
     values = check_outcome(outcome)
-    files = _files(attachments, store)
+    files = check_files(attachments, store=store)
 
     def apply(referral: Referral) -> None:
         _not_before("concluded_on", values["concluded_on"], referral.filed_on or referral.sent_on,

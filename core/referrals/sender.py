@@ -37,14 +37,6 @@ def _raise(problems: list[FieldProblem]) -> None:
         raise ValidationFailed(problems)
 
 
-def _files(attachments, store: EvidenceStore | None):
-    if not attachments:
-        return []
-    if store is None:
-        raise ValueError("store is required when attachments are given")
-    return check_files(attachments, store=store)
-
-
 def _next_code(session: Session, today: date) -> str:
     """YS-<year>-<n>: one more than the year's highest number (a race is refused by the unique index)."""
     prefix = f"YS-{today.year}-"
@@ -78,7 +70,7 @@ def record_referral(session: Session, *, actor: Actor, values: dict,
     (form.referral_district). Raises PermissionDenied, ValidationFailed, EvidenceError."""
     _require_record(session, actor, values)
     clean = form.validate(session, actor=actor, values=values)
-    files = _files(attachments, store)
+    files = check_files(attachments, store=store)
     referral = Referral(code=_next_code(session, date.today()), status=ReferralStatus.PENDING,
                         **{k: clean[k] for k in COLUMNS}, district_id=form.referral_district(
                             session, item_ids=clean["item_ids"], from_unit_id=clean["from_unit_id"],
@@ -112,7 +104,7 @@ def amend_referral(session: Session, *, actor: Actor, referral_id: int, expected
     PermissionDenied, StaleEdit, TransitionNotAllowed, ValidationFailed, EvidenceError."""
     check_role(session, actor, "amend", referral_id)
     clean = form.validate(session, actor=actor, values={**values, "sent_on": None})
-    files = _files(attachments, store)
+    files = check_files(attachments, store=store)
 
     def apply(referral: Referral) -> None:
         # queries first: a query flushes pending changes, and one flush is one new version

@@ -29,7 +29,7 @@ from core.errors import FieldProblem, PermissionDenied, ValidationFailed
 from core.ledger.evidence import (
     EvidenceStore,
     Owner,
-    check_files,
+    check_files_into,
     save_attachments,
 )
 from core.ledger.item_form import check_date, check_text
@@ -167,7 +167,7 @@ def respond_to_notice(session: Session, *, actor: Actor, notice_id: int, expecte
     permit(session, actor, action, "notice", notice_id, attempted)
     problems: list[FieldProblem] = []
     text = check_text(problems, "notice.field.response", text)
-    files = _checked(attachments, store, problems)
+    files = check_files_into(problems, attachments, store=store)
     if problems:
         raise ValidationFailed(problems)
     response = _own_response(session, actor, notice_id, attempted)
@@ -190,18 +190,6 @@ def respond_to_notice(session: Session, *, actor: Actor, notice_id: int, expecte
                                                "version": response.version, "notice_id": notice_id,
                                                "files": [[a.filename, a.sha256] for a in saved]})
     return response
-
-
-def _checked(attachments, store, problems: list[FieldProblem]):
-    if not attachments:
-        return []
-    if store is None:
-        raise ValueError("store is required when attachments are given")
-    try:
-        return check_files(attachments, store=store)
-    except ValidationFailed as exc:
-        problems.extend(exc.problems)
-        return []
 
 
 def _own_response(session: Session, actor: Actor, notice_id: int, attempted: dict) -> NoticeResponse:

@@ -164,7 +164,10 @@ def test_same_content_is_stored_once_and_described_each_time(session, store):
 
 def test_attachments_need_a_store():
     with pytest.raises(ValueError, match="store"):
-        items._checked_uploads([("a.png", PNG)], None, [])
+        evidence.check_files_into([], [("a.png", PNG)], store=None)
+    with pytest.raises(ValueError, match="store"):
+        evidence.check_files([("a.png", PNG)], store=None)
+    assert evidence.check_files([], store=None) == [] and evidence.check_files(None, store=None) == []
 
 
 # ------------------------------------------------------------------ reading back, verifying

@@ -20,7 +20,6 @@ from core.domain import InterviewCircumstance, ItemType, Stage, UnitKind
 from core.errors import FieldProblem, ValidationFailed
 from core.ledger import item_form
 from core.messages import say, text, zh
-from core.text_checks import has_control_characters
 from db.models import Item, Unit
 from db.rules_defaults import RULE_SPECS
 
@@ -94,14 +93,7 @@ def split_codes(value) -> list[str]:
 
 
 def _texts(f: _Form) -> None:
-    for key, limit in TEXTS.items():
-        value = f.raw(key)
-        f.out[key] = str(value) if value not in (None, "") else None
-        if f.out[key] is not None and has_control_characters(f.out[key]):
-            f.problem(key, say("err.control_characters"))
-            f.out[key] = None
-        elif f.out[key] is not None and limit and len(f.out[key]) > limit:
-            f.problem(key, say("err.too_long", n=limit))
+    item_form.form_texts(f, TEXTS)
 
 
 def _circumstance(f: _Form) -> None:

@@ -7,6 +7,7 @@ them onto Item's columns. Writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -51,8 +52,10 @@ class _Form:
         self.problems.append(FieldProblem(None, zh(f"item.field.{key}"), message))
 
 
-def _texts(f: _Form) -> None:
-    for key, limit in TEXTS.items():
+def form_texts(f, texts: Mapping[str, int | None]) -> None:
+    """The optional free-text fields of a form (`f` has raw(), problem() and out, as _Form):
+    trimmed, None when empty; a control character or more than the limit is a problem."""
+    for key, limit in texts.items():
         value = f.raw(key)
         f.out[key] = str(value) if value not in (None, "") else None
         if f.out[key] is not None and has_control_characters(f.out[key]):
@@ -60,6 +63,10 @@ def _texts(f: _Form) -> None:
             f.out[key] = None                  # never looked up or stored (PostgreSQL refuses NUL)
         elif f.out[key] is not None and limit and len(f.out[key]) > limit:
             f.problem(key, say("err.too_long", n=limit))
+
+
+def _texts(f: _Form) -> None:
+    form_texts(f, TEXTS)
     url = f.out["plan_url"]
     if url and not url.startswith(("http://", "https://")):
         f.problem("plan_url", say("err.url"))

@@ -10,12 +10,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from db.engine import engine_for
 from tests.conftest import BROWSER_ARGS as ARGS  # noqa: F401 - soak/faults.py reads it here
 
 ROOT = Path(__file__).parents[2]
@@ -69,6 +71,20 @@ def start_app(tmp: Path, *, items: int = 400, extra_env: dict | None = None):
         proc.kill()
         raise RuntimeError((tmp / "app.log").read_text()) from None
     return url, proc
+
+
+@contextmanager
+def own_app(tmp: Path, *, items: int):
+    """A module's own app (start_app): yields (url, database URL); stops the server and releases
+    the database afterwards."""
+    url, proc = start_app(tmp, items=items)
+    db_url = f"sqlite:///{tmp / 'ledger.db'}"
+    try:
+        yield url, db_url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        engine_for(db_url).dispose()
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from core.access.permissions import SYSTEM
 from core.ledger import items, lifecycle
-from db.engine import engine_for, session_scope
+from db.engine import session_scope
 from db.models import District, Inspection, ProgressReport, QuarterlyDispatch, Unit
-from tests.browser.conftest import Watched, sign_in, start_app, wait_for_app
+from tests.browser.conftest import Watched, own_app, sign_in, wait_for_app
 
 TIMEOUT = 60_000
 PROBLEMS = ("浏览器测试：万州区某污水处理厂出水氨氮超标", "浏览器测试：万州区某码头装卸扬尘")
@@ -47,13 +47,8 @@ def _seed_items(url: str) -> list[str]:
 @pytest.fixture(scope="module")
 def dispatch_app(chromium_path, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dispatch")
-    url, proc = start_app(tmp, items=120)
-    db_url = f"sqlite:///{tmp / 'ledger.db'}"
-    codes = _seed_items(db_url)
-    yield url, codes, db_url
-    proc.terminate()
-    proc.wait(10)
-    engine_for(db_url).dispose()
+    with own_app(tmp, items=120) as (url, db_url):
+        yield url, _seed_items(db_url), db_url
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from core.calendar.holiday_file import read_holiday_file
 from core.calendar.workdays import add_workdays
-from db.engine import engine_for, session_scope
+from db.engine import session_scope
 from db.models import Interview
-from tests.browser.conftest import Watched, sign_in, start_app, wait_for_app
+from tests.browser.conftest import Watched, own_app, sign_in, wait_for_app
 
 TIMEOUT = 60_000
 WORKDAYS = 25
@@ -29,12 +29,9 @@ HOLIDAYS_2027 = ("日期,类型,名称\n2027年1月1日,休,元旦\n2027/1/4,休
 @pytest.fixture(scope="module")
 def interviews_app(chromium_path, browser, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("interviews")
-    url, proc = start_app(tmp, items=300)
-    warm_up(browser, url)
-    yield url, f"sqlite:///{tmp / 'ledger.db'}", tmp
-    proc.terminate()
-    proc.wait(10)
-    engine_for(f"sqlite:///{tmp / 'ledger.db'}").dispose()
+    with own_app(tmp, items=300) as (url, db_url):
+        warm_up(browser, url)
+        yield url, db_url, tmp
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from core.access.permissions import SYSTEM
 from core.ledger import items, lifecycle
-from db.engine import engine_for, session_scope
+from db.engine import session_scope
 from db.models import Attachment, District, Inspection, Item, ProgressReport, Unit
-from tests.browser.conftest import sign_in, start_app, wait_for_app
+from tests.browser.conftest import own_app, sign_in, wait_for_app
 from tests.pages.page_helpers import PNG
 
 TIMEOUT = 60_000
@@ -40,13 +40,8 @@ def _seed_due_soon_item(url: str) -> str:
 def progress_app(chromium_path, tmp_path_factory):
     """This module's own demo app, with one item due soon for 万州: (url, its code, database)."""
     tmp = tmp_path_factory.mktemp("progress")
-    url, proc = start_app(tmp, items=80)
-    db_url = f"sqlite:///{tmp / 'ledger.db'}"
-    code = _seed_due_soon_item(db_url)
-    yield url, code, db_url
-    proc.terminate()
-    proc.wait(10)
-    engine_for(db_url).dispose()
+    with own_app(tmp, items=80) as (url, db_url):
+        yield url, _seed_due_soon_item(db_url), db_url
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from core.access.permissions import SYSTEM
 from core.ledger import items, lifecycle
-from db.engine import engine_for, session_scope
+from db.engine import session_scope
 from db.models import District, Inspection, Referral, Unit
-from tests.browser.conftest import ARTIFACTS, Watched, sign_in, start_app, wait_for_app
+from tests.browser.conftest import ARTIFACTS, Watched, own_app, sign_in, wait_for_app
 
 TIMEOUT = 60_000
 DESCRIPTIONS = ("浏览器测试：某化工企业暗管排放含重金属废水", "浏览器测试：某砂石厂非法倾倒危险废物")
@@ -44,13 +44,8 @@ def _seed_items(url: str) -> list[tuple[int, str]]:
 def referral_app(chromium_path, tmp_path_factory):
     """This module's own demo app with two fresh 万州区 items: (url, items, database)."""
     tmp = tmp_path_factory.mktemp("referrals")
-    url, proc = start_app(tmp, items=120)
-    db_url = f"sqlite:///{tmp / 'ledger.db'}"
-    made = _seed_items(db_url)
-    yield url, made, db_url
-    proc.terminate()
-    proc.wait(10)
-    engine_for(db_url).dispose()
+    with own_app(tmp, items=120) as (url, db_url):
+        yield url, _seed_items(db_url), db_url
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.access.permissions import SYSTEM
 from core.domain import InspectionKind, SourceLevel
 from core.ledger import items, lifecycle
-from db.engine import engine_for, session_scope
+from db.engine import session_scope
 from db.models import (
     District,
     Inspection,
@@ -26,7 +26,7 @@ from db.models import (
     SupervisionNotice,
     Unit,
 )
-from tests.browser.conftest import ARTIFACTS, Watched, sign_in, start_app, wait_for_app
+from tests.browser.conftest import ARTIFACTS, Watched, own_app, sign_in, wait_for_app
 from tests.pages.page_helpers import PDF
 from ui import web
 
@@ -62,13 +62,8 @@ def _seed(url: str) -> list[int]:
 @pytest.fixture(scope="module")
 def supervision_app(chromium_path, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("supervision")
-    url, proc = start_app(tmp, items=300)
-    db_url = f"sqlite:///{tmp / 'ledger.db'}"
-    ids = _seed(db_url)
-    yield url, ids, db_url
-    proc.terminate()
-    proc.wait(10)
-    engine_for(db_url).dispose()
+    with own_app(tmp, items=300) as (url, db_url):
+        yield url, _seed(db_url), db_url
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from core.interviews.deadlines import (
 from core.interviews.moves import available_moves
 from core.ledger.evidence import AttachmentInfo, Owner, attachments_of
 from core.ledger.stats import days_overdue
+from core.paging import ResultPage
 from db.models import (
     District,
     FollowUpMeasure,
@@ -67,17 +68,9 @@ class InterviewRow:
 
 
 @dataclass(frozen=True)
-class InterviewPage:
-    rows: list[InterviewRow] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    page_size: int = 50
+class InterviewPage(ResultPage[InterviewRow]):
     # per plan state, over the filter less its plan states (so a page can show them all at once)
     by_plan_state: dict[PlanState, int] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def _years(years: tuple[int, ...]):

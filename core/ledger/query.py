@@ -7,7 +7,7 @@ total, sorted and paged in SQL — a page never loads the whole table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
@@ -17,6 +17,7 @@ from core.access.permissions import Actor, item_scope
 from core.domain import Category, InspectionKind, ItemType, SourceLevel, Status, SupervisionLevel
 from core.ledger.rules import Reason, RuleSettings, load_rule_settings, reason_conditions
 from core.ledger.stats import days_overdue, overdue_condition
+from core.paging import ResultPage
 from db.models import District, Inspection, Item, ItemUnit, Unit
 
 OPEN = tuple(s for s in Status if s is not Status.CLOSED)
@@ -150,15 +151,8 @@ class ItemRow:
 
 
 @dataclass(frozen=True)
-class ItemPage:
-    rows: list[ItemRow] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    page_size: int = 50
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+class ItemPage(ResultPage[ItemRow]):
+    pass
 
 
 LEAD = aliased(Unit, name="lead_unit")  # built once: aliasing per call costs ~1 ms

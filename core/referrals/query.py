@@ -7,7 +7,7 @@ One `ReferralFilter` drives the list and the flow, limited to what the actor may
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Date, Integer, and_, bindparam, case, func, or_, select
@@ -23,6 +23,7 @@ from core.ledger.evidence import (
     attachments_of,
     open_attachment,
 )
+from core.paging import ResultPage
 from core.reference_data import UnitRef
 from core.referrals.access import readable_referral, referral_scope
 from core.referrals.moves import available_moves
@@ -87,15 +88,8 @@ class ReferralRow:
 
 
 @dataclass(frozen=True)
-class ReferralPage:
-    rows: list[ReferralRow] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    page_size: int = 50
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+class ReferralPage(ResultPage[ReferralRow]):
+    pass
 
 
 def _items_count():

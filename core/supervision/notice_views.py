@@ -14,6 +14,7 @@ from core.access.permissions import Actor, can, item_scope, require
 from core.domain import Role, Status, SupervisionLevel
 from core.errors import PermissionDenied
 from core.ledger.evidence import AttachmentInfo, Owner, attachments_of
+from core.paging import ResultPage
 from core.supervision.guard import load
 from core.supervision.notices import in_force, late_response
 from db.models import (
@@ -135,15 +136,8 @@ SHOWS = ("in_force", "late", "lifted", "all")
 
 
 @dataclass(frozen=True)
-class NoticePage:
-    rows: list[NoticeRow]
-    total: int
-    page: int = 1
-    page_size: int = 50
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+class NoticePage(ResultPage[NoticeRow]):
+    pass
 
 
 def list_notices(session: Session, *, actor: Actor, today: date, show: str = "in_force",

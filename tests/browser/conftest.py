@@ -11,13 +11,18 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sqlalchemy import select
 
-from db.engine import engine_for
+from core.access.permissions import SYSTEM
+from core.ledger import items, lifecycle
+from db.engine import engine_for, session_scope
+from db.models import District, Inspection, Unit
 from tests.conftest import BROWSER_ARGS as ARGS  # noqa: F401 - soak/faults.py reads it here
 
 ROOT = Path(__file__).parents[2]
@@ -71,6 +76,24 @@ def start_app(tmp: Path, *, items: int = 400, extra_env: dict | None = None):
         proc.kill()
         raise RuntimeError((tmp / "app.log").read_text()) from None
     return url, proc
+
+
+def seed_wanzhou_items(url: str, descriptions) -> list[tuple[int, str]]:
+    """One assigned item per description, led by 万州区人民政府 and due in 90 days: (id, 编号) each."""
+    made = []
+    with session_scope(url) as session:
+        for description in descriptions:
+            item = items.create_item(session, actor=SYSTEM, values=dict(
+                inspection_id=session.scalar(select(Inspection.id).order_by(Inspection.id)),
+                item_type="feedback", category="water", description=description,
+                district_id=session.scalar(select(District.id).where(District.adcode == "500101")),
+                lead_unit_id=session.scalar(select(Unit.id).where(Unit.name == "万州区人民政府")),
+                deadline=(date.today() + timedelta(days=90)).isoformat(), stage="short"))
+            lifecycle.assign_item(session, actor=SYSTEM, item_id=item.id,
+                                  expected_version=item.version,
+                                  assigned_on=date.today() - timedelta(days=30))
+            made.append((item.id, item.code))
+    return made
 
 
 @contextmanager

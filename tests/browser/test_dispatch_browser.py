@@ -14,11 +14,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
-from core.access.permissions import SYSTEM
-from core.ledger import items, lifecycle
 from db.engine import session_scope
-from db.models import District, Inspection, ProgressReport, QuarterlyDispatch, Unit
-from tests.browser.conftest import Watched, own_app, sign_in, wait_for_app
+from db.models import ProgressReport, QuarterlyDispatch
+from tests.browser.conftest import Watched, own_app, seed_wanzhou_items, sign_in, wait_for_app
 
 TIMEOUT = 60_000
 PROBLEMS = ("浏览器测试：万州区某污水处理厂出水氨氮超标", "浏览器测试：万州区某码头装卸扬尘")
@@ -26,29 +24,11 @@ REPORTS = ("已完成提标改造主体工程，出水在线监测连续七天�
 TITLE = "浏览器测试：万州区第四季度季调度"
 
 
-def _seed_items(url: str) -> list[str]:
-    """Two assigned items of 万州区人民政府: the round will cover exactly these (by 编号)."""
-    codes = []
-    with session_scope(url) as session:
-        for text in PROBLEMS:
-            item = items.create_item(session, actor=SYSTEM, values=dict(
-                inspection_id=session.scalar(select(Inspection.id).order_by(Inspection.id)),
-                item_type="feedback", category="water", description=text,
-                district_id=session.scalar(select(District.id).where(District.adcode == "500101")),
-                lead_unit_id=session.scalar(select(Unit.id).where(Unit.name == "万州区人民政府")),
-                deadline=(date.today() + timedelta(days=90)).isoformat(), stage="short"))
-            lifecycle.assign_item(session, actor=SYSTEM, item_id=item.id,
-                                  expected_version=item.version,
-                                  assigned_on=date.today() - timedelta(days=30))
-            codes.append(item.code)
-    return codes
-
-
 @pytest.fixture(scope="module")
 def dispatch_app(chromium_path, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dispatch")
     with own_app(tmp, items=120) as (url, db_url):
-        yield url, _seed_items(db_url), db_url
+        yield url, [code for _, code in seed_wanzhou_items(db_url, PROBLEMS)], db_url
 
 
 @pytest.fixture(scope="module")

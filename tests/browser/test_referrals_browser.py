@@ -6,38 +6,18 @@ picture). Screenshots at 1366 and 1920 px, Chinese and English; nothing fetched 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from core.access.permissions import SYSTEM
-from core.ledger import items, lifecycle
 from db.engine import session_scope
-from db.models import District, Inspection, Referral, Unit
-from tests.browser.conftest import ARTIFACTS, Watched, own_app, sign_in, wait_for_app
+from db.models import Referral
+from tests.browser.conftest import ARTIFACTS, Watched, own_app, seed_wanzhou_items, sign_in, wait_for_app
 
 TIMEOUT = 60_000
 DESCRIPTIONS = ("浏览器测试：某化工企业暗管排放含重金属废水", "浏览器测试：某砂石厂非法倾倒危险废物")
 CAUSE = "涉嫌污染环境罪（浏览器测试）"
-
-
-def _seed_items(url: str) -> list[tuple[int, str]]:
-    """Two assigned items of 万州区 (lead: 万州区人民政府): (id, 编号) each."""
-    made = []
-    with session_scope(url) as session:
-        for description in DESCRIPTIONS:
-            item = items.create_item(session, actor=SYSTEM, values=dict(
-                inspection_id=session.scalar(select(Inspection.id).order_by(Inspection.id)),
-                item_type="feedback", category="water", description=description,
-                district_id=session.scalar(select(District.id).where(District.adcode == "500101")),
-                lead_unit_id=session.scalar(select(Unit.id).where(Unit.name == "万州区人民政府")),
-                deadline=(date.today() + timedelta(days=90)).isoformat(), stage="short"))
-            lifecycle.assign_item(session, actor=SYSTEM, item_id=item.id,
-                                  expected_version=item.version,
-                                  assigned_on=date.today() - timedelta(days=30))
-            made.append((item.id, item.code))
-    return made
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +25,7 @@ def referral_app(chromium_path, tmp_path_factory):
     """This module's own demo app with two fresh 万州区 items: (url, items, database)."""
     tmp = tmp_path_factory.mktemp("referrals")
     with own_app(tmp, items=120) as (url, db_url):
-        yield url, _seed_items(db_url), db_url
+        yield url, seed_wanzhou_items(db_url, DESCRIPTIONS), db_url
 
 
 @pytest.fixture(scope="module")

@@ -286,7 +286,7 @@ def _plain_main():
     """A spawned process re-runs the parent's `__main__` file. Streamlit's script runner (an
     AppTest earlier in the same test process) leaves a page script there, which the children would
     run and die on; they get an empty `__main__` instead (unless this file is `__main__`, as under
-    `python -m soak.load`: then the children need it to find `worker`)."""
+    `python soak/load.py` from `make soak`: then the children need it to find `worker`)."""
     if worker.__module__ == "__main__":
         yield
         return

@@ -10,7 +10,7 @@ from core.ledger.query import LedgerFilter, list_items
 from ui import cache, screen
 from ui.common import current_actor, data_as_of, db, lang, t
 from ui.district_map import MEASURES, picked_code
-from ui.item_views import ledger_column_config, ledger_frame
+from ui.ledger_table import ledger_column_config, ledger_frame
 
 MAP_SIZE = (1100, 560)
 SHOWS = ("open", "overdue", "long_unresolved", "all")

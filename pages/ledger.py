@@ -11,7 +11,8 @@ from core.supervision.inspection_views import under_way_marks
 from ui.common import current_actor, data_as_of, db, t
 from ui.downloads import XLSX, ledger_export
 from ui.filters import ledger_filter, sort_choice
-from ui.item_views import ledger_column_config, ledger_frame, open_item
+from ui.item_views import open_item
+from ui.ledger_table import ledger_column_config, ledger_frame
 
 PAGE_SIZE = 50
 

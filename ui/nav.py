@@ -39,6 +39,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/ledger.py", "nav.ledger", ":material/table_view:", ALL_ROLES, "nav.group.ledger"),
     PageSpec("pages/item.py", "nav.item", ":material/description:", ALL_ROLES, "nav.group.ledger",
              url_path="item", visible=False),
+    PageSpec("pages/item_print.py", "nav.item_print", ":material/print:", ALL_ROLES, "nav.group.ledger",
+             url_path="item-print", visible=False),
     PageSpec("pages/item_form.py", "nav.item_form", ":material/note_add:", EDITORS, "nav.group.ledger",
              url_path="item-form"),
     PageSpec("pages/import_ledger.py", "nav.import_ledger", ":material/upload_file:", EDITORS,

@@ -17,7 +17,11 @@ from core.i18n import (
     dispatch,
     excel,
     interviews,
+    item_page,
     ledger,
+    ledger_table,
+    overview,
+    polish,
     referrals,
     screen,
     supervision,
@@ -27,7 +31,9 @@ from core.i18n.enums import ENUM_LABELS
 LANGS = ("zh", "en")
 PARTS = {"common": common.TEXTS, "access": access.TEXTS, "ledger": ledger.TEXTS, "excel": excel.TEXTS,
          "screen": screen.TEXTS, "referrals": referrals.TEXTS, "interviews": interviews.TEXTS,
-         "calendar": calendar.TEXTS, "dispatch": dispatch.TEXTS, "supervision": supervision.TEXTS}
+         "calendar": calendar.TEXTS, "dispatch": dispatch.TEXTS, "supervision": supervision.TEXTS,
+         "ledger_table": ledger_table.TEXTS, "overview": overview.TEXTS, "item_page": item_page.TEXTS,
+         "polish": polish.TEXTS}
 
 
 def merged(parts: dict[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core import domain as d
 from db.models.base import Base, Versioned, coded
 
-__all__ = ["User", "AuditEntry", "KioskToken", "LedgerRevision", "SignInThrottle"]
+__all__ = ["User", "AuditEntry", "KioskToken", "LedgerRevision", "SignInThrottle", "UserPreference"]
 
 
 class User(Versioned, Base):
@@ -95,3 +95,14 @@ class SignInThrottle(Base):
     window_started: Mapped[datetime] = mapped_column(DateTime)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("scope", "key", name="uq_sign_in_throttle_scope_key"),)
+
+
+class UserPreference(Base):
+    """A person's own view choices (e.g. the 台账 columns they show), kept across sign-ins; a
+    JSON value per key (core.access.preferences)."""
+
+    __tablename__ = "user_preference"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict | list | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)

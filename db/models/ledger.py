@@ -22,7 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core import domain as d
 from db.models.base import Base, Versioned, coded
 
-__all__ = ["Inspection", "Item", "ItemUnit", "ProgressReport", "Attachment", "Transition", "Extension"]
+__all__ = ["Inspection", "Item", "ItemUnit", "ProgressReport", "Attachment", "Transition", "Extension",
+           "ItemReminder"]
 
 
 class Inspection(Versioned, Base):
@@ -202,3 +203,17 @@ class Extension(Versioned, Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ItemReminder(Base):
+    """A 催办: a coordinator presses the unit holding an item to act (core.ledger.reminders). It
+    stays open on the unit's 我的待办 until the unit reports progress or the item moves on; each
+    one is counted toward the 久拖不决 "reminded" rule."""
+
+    __tablename__ = "item_reminder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))     # the holder reminded
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -39,6 +39,7 @@ RULES: dict[str, frozenset[Role]] = {
     "item.create": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "item.edit": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "item.assign": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "item.remind": frozenset({Role.ADMIN, Role.COORDINATOR}),         # 催办 (core.ledger.reminders)
     "item.verify": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "item.close": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "item.transfer": frozenset({Role.ADMIN, Role.COORDINATOR}),

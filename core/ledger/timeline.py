@@ -55,7 +55,7 @@ from db.models import (
 KIND_ORDER = ("created", "evidence", "progress", "transition", "hand_over", "extension_requested",
               "extension_approved", "extension_rejected", "supervision", "supervision_escalated",
               "supervision_response", "supervision_lifted",
-              "interview", "referral", "referral_step")
+              "interview", "referral", "referral_step", "reminder", "edit")
 # Referral steps shown on an item's timeline: the receiver's answers and the sender's follow-up
 # (the sending itself is the "referral" entry; recording, amending and recounts are not news here).
 REFERRAL_STEPS = ("resend", "remind", "escalate", "receive", "return", "accept", "refuse", "file",
@@ -76,6 +76,9 @@ class TimelineEntry:
     to_status: Status | None = None
     attachments: tuple[AttachmentInfo, ...] = ()
     ref_id: int | None = None       # id of the row it comes from (in its own table)
+    # An edit (修改任务信息): what changed, as (catalogue key of the field's label, before, after),
+    # values already as display text ("" for empty); empty for other kinds.
+    changes: tuple[tuple[str, str, str], ...] = ()
 
     def what(self, lang: str = "zh") -> str:
         return messages.text(self.what_key, lang, **self.what_values)

@@ -24,6 +24,7 @@ RULE_SPECS: dict[str, RuleSpec] = {
     "old_after_days": RuleSpec(730, "days", 30, 3650, "久拖不决: open this many days since assignment"),
     "bounce_threshold": RuleSpec(2, "times", 1, 20, "久拖不决: verification failed this many times"),
     "extension_threshold": RuleSpec(2, "times", 1, 20, "久拖不决: extended (延期) this many times"),
+    "reminder_threshold": RuleSpec(3, "times", 1, 20, "久拖不决: reminded (催办) on this many days"),
     "due_soon_days": RuleSpec(7, "days", 1, 90, "我的待办: due within this many days"),
     "big_screen_refresh_seconds": RuleSpec(60, "seconds", 10, 3600, "Big screen refresh interval"),
     "interview_plan_workdays": RuleSpec(15, "workdays", 1, 60,

@@ -41,6 +41,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "setting.extension_threshold.help": (
         "久拖不决「多次延期」：批准延期达到这么多次。",
         "Long-unresolved, extended: this many approved extensions or more."),
+    "setting.reminder_threshold": ("催办次数", "Reminders (催办)"),
+    "setting.reminder_threshold.help": (
+        "久拖不决「多次催办」：被催办达到这么多次（每天至多计一次）。",
+        "Long-unresolved, reminded: the office pressed the unit (催办) on this many days or more."),
     "setting.due_soon_days": ("即将到期提醒天数", "Due-soon reminder"),
     "setting.due_soon_days.help": (
         "我的待办：整改时限在这么多天内的任务列为「即将到期」。",
@@ -238,6 +242,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reason.name.old": ("交办时间长", "Open long"),
     "reason.name.extended": ("多次延期", "Extended"),
     "reason.name.interview": ("约谈整改方案逾期", "Interview plan late"),
+    "reason.name.reminded": ("多次催办", "Reminded often"),
     "timeline.supervision_escalated": ("督办升级：{from_level} → {to_level}（{doc}）",
                                        "Supervision raised: {from_level_en} → {to_level_en} ({doc})"),
     "timeline.supervision_response": ("{unit}回复督办通知（{doc}）", "{unit} answered notice {doc}"),

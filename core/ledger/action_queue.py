@@ -1,6 +1,8 @@
 """我的待办 (needs my action): what each user should do next, counted in SQL, listed in part.
 
-A unit user: their items due within `due_soon_days` (core.ledger.rules.RuleSettings) or overdue, items
+A unit user: first, the 催办 the office sent about their items and they have not answered with a
+progress report yet (core.ledger.reminders: who asked, when, the note); then their items due
+within `due_soon_days` (core.ledger.rules.RuleSettings) or overdue, items
 returned to them (verification failed, objection during notice, or 反弹) with no progress report
 since, 长期坚持 items without a report this quarter, their items flagged 久拖不决 (the admin's
 thresholds), referrals addressed to their unit still awaiting its feedback, their unit's
@@ -16,7 +18,7 @@ referrals: what it still has to record as the receiver, core.referrals.access.re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
@@ -25,6 +27,7 @@ from core.access.permissions import Actor, item_scope
 from core.domain import ExtensionStatus, ReferralStatus, Role, Status
 from core.interviews.access import interview_scope
 from core.interviews.deadlines import plan_late_condition
+from core.ledger.reminders import open_reminders
 from core.ledger.rules import RuleSettings, load_rule_settings, long_unresolved_condition
 from core.ledger.stats import overdue_condition
 from core.referrals.access import receiver_todo
@@ -48,7 +51,7 @@ RETURNED_FROM = (Status.SUBMITTED, Status.NOTICE, Status.CLOSED)
 
 @dataclass(frozen=True)
 class ActionRow:
-    entity: str              # "item", "extension", "referral", "interview" or "notice"
+    entity: str              # "item", "reminder", "extension", "referral", "interview" or "notice"
     id: int                  # the row's id in its own table
     item_id: int | None      # the ledger item concerned (None for referrals and interviews)
     code: str                # 编号 of the item, referral or interview
@@ -57,6 +60,9 @@ class ActionRow:
     days: int | None         # due_on − today (negative: late)
     status: str              # the row's state code
     version: int             # what a write from this row passes as expected_version
+    by: str | None = None    # a 催办: who pressed, and when (`at`), with its note in `summary`
+    at: datetime | None = None
+    times: int = 0           # a 催办: how many the item has had
 
 
 @dataclass(frozen=True)
@@ -169,9 +175,18 @@ def _unit_item_sections(session: Session, actor: Actor, rules: RuleSettings, tod
             for key, rs in found.items()]
 
 
+def _reminder_section(session: Session, actor: Actor, today: date, limit: int) -> ActionSection:
+    total, found = open_reminders(session, actor=actor, limit=limit)
+    return ActionSection("queue.reminded", total, [
+        ActionRow("reminder", r.id, r.item_id, r.code, r.note or r.description, r.due_on,
+                  _days(r.due_on, today), str(r.status), r.version, by=r.by, at=r.at, times=r.times)
+        for r in found])
+
+
 def _unit_queue(session: Session, actor: Actor, rules: RuleSettings, today: date,
                 limit: int) -> list[ActionSection]:
-    sections = _unit_item_sections(session, actor, rules, today, limit)
+    sections = [_reminder_section(session, actor, today, limit),
+                *_unit_item_sections(session, actor, rules, today, limit)]
     sections.append(_referral_section(session, "referrals_awaiting", receiver_todo(session, actor),
                                       today, limit))
     sections.append(_interview_section(session, "interview_plans_awaited",

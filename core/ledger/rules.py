@@ -8,7 +8,8 @@ Rules (docs/domain.md, 久拖不决), on items not closed (已销号) and not in
 - old: open more than `old_after_days` days since assignment;
 - extended: extended (延期) `extension_threshold` times or more;
 - interview: linked to an interview whose rectification plan is late (core.interviews.deadlines:
-  not submitted, final due date passed).
+  not submitted, final due date passed);
+- reminded: 催办 `reminder_threshold` times or more (core.ledger.reminders; one a day at most).
 A 长期坚持 (ongoing) item is "completed, kept up": only "stale" (no progress report for that long,
 i.e. a missed quarterly review) can flag it; every other rule leaves it out.
 
@@ -45,6 +46,7 @@ class Reason(StrEnum):
     OLD = "old"
     EXTENDED = "extended"
     INTERVIEW = "interview"
+    REMINDED = "reminded"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class RuleSettings:
     due_soon_days: int = RULE_SPECS["due_soon_days"].default
     big_screen_refresh_seconds: int = RULE_SPECS["big_screen_refresh_seconds"].default
     interview_plan_workdays: int = RULE_SPECS["interview_plan_workdays"].default
+    reminder_threshold: int = RULE_SPECS["reminder_threshold"].default
 
 
 def stored_value(key: str, text: str | None) -> int:
@@ -102,6 +105,7 @@ def reason_conditions(rules: RuleSettings, today: date) -> Mapping[Reason, Colum
         Reason.OLD: and_(active, Item.assigned_on < today - timedelta(days=rules.old_after_days)),
         Reason.EXTENDED: and_(active, Item.extension_count >= rules.extension_threshold),
         Reason.INTERVIEW: and_(active, interview_late),
+        Reason.REMINDED: and_(active, Item.reminder_count >= rules.reminder_threshold),
     })
 
 
@@ -129,7 +133,7 @@ def reasons_from_row(row) -> list[Reason]:
 
 @lru_cache(maxsize=64)
 def severity(rules: RuleSettings, today: date) -> ColumnElement[int]:
-    """SQL: how many reasons flag the item (0–6), the first key of the severity order."""
+    """SQL: how many reasons flag the item (0–7), the first key of the severity order."""
     flags = [case((cond, 1), else_=0) for cond in reason_conditions(rules, today).values()]
     return sum(flags[1:], flags[0])
 

@@ -12,7 +12,8 @@ in their scope.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,22 +21,29 @@ from sqlalchemy.orm import Session
 from core import messages
 from core.access.permissions import Actor, require_item
 from core.domain import (
+    AuditOutcome,
+    Category,
     ExtensionStatus,
     InterviewStatus,
     ReferralKind,
     ReferralStatus,
+    Stage,
     Status,
+    SupervisionLevel,
     UnitRole,
 )
+from core.i18n import label as i18n_label
 from core.ledger.evidence import AttachmentInfo, list_attachments
 from core.ledger.extensions import ExtensionInfo, list_extensions
 from core.ledger.items import get_item
 from core.ledger.lifecycle import available_moves
+from core.ledger.reminders import item_reminders
 from core.ledger.rules import Reason, load_rule_settings, reason_columns, reasons_from_row
 from core.ledger.stats import NEVER_OVERDUE, days_overdue
 from core.referrals.states import days_feedback_overdue
 from core.supervision.notice_views import item_notice_events
 from db.models import (
+    AuditEntry,
     District,
     Inspection,
     Interview,
@@ -76,12 +84,27 @@ class TimelineEntry:
     to_status: Status | None = None
     attachments: tuple[AttachmentInfo, ...] = ()
     ref_id: int | None = None       # id of the row it comes from (in its own table)
-    # An edit (修改任务信息): what changed, as (catalogue key of the field's label, before, after),
-    # values already as display text ("" for empty); empty for other kinds.
-    changes: tuple[tuple[str, str, str], ...] = ()
+    # An edit (修改任务信息): what changed, as (catalogue key of the field's label, before, after);
+    # a value is text, a date, a code (StrEnum) or None; `change_lines(lang)` words them.
+    changes: tuple[tuple[str, object, object], ...] = ()
 
     def what(self, lang: str = "zh") -> str:
         return messages.text(self.what_key, lang, **self.what_values)
+
+    def change_lines(self, lang: str = "zh") -> list[tuple[str, str, str]]:
+        """An edit's changes in `lang`: (field label, before, after), "" for an empty value."""
+        return [(messages.text(key, lang), _worded(before, lang), _worded(after, lang))
+                for key, before, after in self.changes]
+
+
+def _worded(value, lang: str) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, StrEnum):
+        return i18n_label(value, lang=lang)
+    if isinstance(value, bool):
+        return messages.text("timeline.yes" if value else "timeline.no", lang)
+    return str(value)
 
 
 def _day(d: date) -> datetime:
@@ -197,6 +220,64 @@ def _referral_steps(session: Session, item_id: int) -> list[TimelineEntry]:
             for s, code, who, unit in rows]
 
 
+# Item columns an edit may change → the catalogue key of their label (core.ledger.items.EDITABLE;
+# a new 整改时限 sets deadline_text, due_on, is_ongoing and original_due_on together).
+EDIT_LABELS = {"deadline_text": "item.field.deadline", "due_on": "col.due_on",
+               "original_due_on": "item.field.original_due_on", "is_ongoing": "timeline.field.ongoing"}
+EDIT_ENUMS = {"category": Category, "supervision_level": SupervisionLevel, "stage": Stage}
+
+
+def _edit_value(key: str, value):
+    enum = EDIT_ENUMS.get(key)
+    if enum is not None and value:
+        try:
+            return enum(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _edits(session: Session, item_id: int) -> list[TimelineEntry]:
+    """修改任务信息: each audited edit with the fields it changed, before → after."""
+    rows = session.execute(
+        select(AuditEntry, User.display_name).outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.entity == "item", AuditEntry.entity_id == str(item_id),
+               AuditEntry.action == "item.edit", AuditEntry.outcome == AuditOutcome.OK))
+    entries = []
+    for e, who in rows:
+        before, after = e.before or {}, e.after or {}
+        changes = tuple(
+            (EDIT_LABELS.get(key, f"item.field.{key}"), _edit_value(key, before.get(key)),
+             _edit_value(key, after.get(key)))
+            for key in after if key != "version" and before.get(key) != after.get(key))
+        if changes:
+            entries.append(TimelineEntry(e.at, "edit", who or e.actor_name, None, "timeline.edit",
+                                         {"n": len(changes)}, changes=changes, ref_id=e.id))
+    return entries
+
+
+def _conclusions(session: Session, item_id: int, moves: list[TimelineEntry]) -> None:
+    """Put the 验收结论 typed on 验收通过 on its move (待验收 → 公示中), as its detail: matched to
+    the audited pass_verification written in the same transaction (the nearest in time)."""
+    passed = session.execute(select(AuditEntry.at, AuditEntry.after).where(
+        AuditEntry.entity == "item", AuditEntry.entity_id == str(item_id),
+        AuditEntry.action == "item.pass_verification", AuditEntry.outcome == AuditOutcome.OK)).all()
+    if not passed:
+        return
+    for i, m in enumerate(moves):
+        if m.kind == "transition" and m.to_status == Status.NOTICE and m.from_status == Status.SUBMITTED:
+            at, after = min(passed, key=lambda p: abs(p[0] - m.at))
+            text = (after or {}).get("acceptance_conclusion")
+            if text and abs(at - m.at) < timedelta(minutes=5):
+                moves[i] = replace(m, detail=text)
+
+
+def _reminders(session: Session, item_id: int) -> list[TimelineEntry]:
+    return [TimelineEntry(r.at, "reminder", r.by, r.unit, "timeline.reminder_unit",
+                          {"unit": r.unit or "", "n": n}, detail=r.note, ref_id=r.id)
+            for n, r in enumerate(item_reminders(session, item_id), start=1)]
+
+
 def _newest_first(entry: TimelineEntry):
     return (entry.at, KIND_ORDER.index(entry.kind), entry.ref_id or 0)
 
@@ -208,7 +289,9 @@ def item_timeline(session: Session, *, actor: Actor, item_id: int) -> list[Timel
     get_item(session, item_id)  # raises NotFound
     files = list_attachments(session, actor=actor, item_id=item_id)
     moves = _transitions(session, item_id)
+    _conclusions(session, item_id, moves)
     entries = (_uploads(files, moves) + moves + _reports(session, item_id, files)
+               + _edits(session, item_id) + _reminders(session, item_id)
                + _extensions(list_extensions(session, actor=actor, item_id=item_id))
                + _notices(session, item_id) + _links(session, item_id)
                + _referral_steps(session, item_id))

@@ -57,6 +57,7 @@ class FlaggedRow:
     version: int
     reasons: tuple[Reason, ...]
     today: date
+    reminder_count: int = 0          # 催办 so far (core.ledger.reminders)
 
     @property
     def severity(self) -> int:
@@ -75,7 +76,8 @@ class FlaggedRow:
                 Reason.STALE: {"days": (self.today - since).days if since else "?"},
                 Reason.BOUNCED: {"n": self.bounce_count},
                 Reason.OLD: {"days": (self.today - self.assigned_on).days if self.assigned_on else "?"},
-                Reason.EXTENDED: {"n": self.extension_count}, Reason.INTERVIEW: {}}[reason]
+                Reason.EXTENDED: {"n": self.extension_count}, Reason.INTERVIEW: {},
+                Reason.REMINDED: {"n": self.reminder_count}}[reason]
 
     def reason_text(self, lang: str = "zh", sep: str = "；") -> str:
         return sep.join(translate(f"reason.{r.value}", lang, **self.reason_values(r))
@@ -131,7 +133,7 @@ def flagged_page(session: Session, *, actor: Actor, flt: LedgerFilter, today: da
                    Unit.short_name.label("holder"), Item.description, Item.status, Item.due_on,
                    Item.assigned_on, Item.latest_progress_on, Item.bounce_count,
                    Item.extension_count, Item.supervision_level, Item.version,
-                   *reason_columns(rules, today))
+                   Item.reminder_count, *reason_columns(rules, today))
             .join(top, top.c.id == Item.id)
             .outerjoin(District, District.id == Item.district_id)
             .outerjoin(Unit, Unit.id == Item.holder_unit_id).order_by(*order))
@@ -142,7 +144,7 @@ def _row(r, today: date) -> FlaggedRow:
     return FlaggedRow(r.id, r.code, r.district, r.holder, r.description, Status(r.status), r.due_on,
                       r.assigned_on, r.latest_progress_on, r.bounce_count, r.extension_count,
                       SupervisionLevel(r.supervision_level) if r.supervision_level else None,
-                      r.version, tuple(reasons_from_row(r)), today)
+                      r.version, tuple(reasons_from_row(r)), today, r.reminder_count)
 
 
 def flagged_counts(session: Session, *, actor: Actor, flt: LedgerFilter, today: date,
@@ -200,11 +202,11 @@ def export_flagged(session: Session, *, actor: Actor, flt: LedgerFilter, today: 
         chunk = ids[start:start + EXPORT_CHUNK]
         stmt = (select(Item.id, Item.code, Item.status, Item.due_on, Item.assigned_on,
                        Item.latest_progress_on, Item.bounce_count, Item.extension_count,
-                       *reason_columns(rules, today)).where(Item.id.in_(chunk)))
+                       Item.reminder_count, *reason_columns(rules, today)).where(Item.id.in_(chunk)))
         for r in session.execute(stmt):
             row = FlaggedRow(r.id, r.code, None, None, "", Status(r.status), r.due_on, r.assigned_on,
                              r.latest_progress_on, r.bounce_count, r.extension_count, None, 0,
-                             tuple(reasons_from_row(r)), today)
+                             tuple(reasons_from_row(r)), today, r.reminder_count)
             reasons_text[r.id], severity[r.id] = row.reason_text(), row.severity
     lk = load_lookups(session)
     subtitle = translate("export.flagged_subtitle", "zh", today=today.isoformat(), count=len(ids),

@@ -106,6 +106,9 @@ class Item(Versioned, Base):
                                                                 index=True)
     status: Mapped[d.Status] = coded(d.Status, default=d.Status.DRAFT)
     bounce_count: Mapped[int] = mapped_column(Integer, default=0)     # 验收不通过
+    # 催办 so far (ItemReminder rows), kept here like the other counts for the 久拖不决 rules'
+    # scan of a million rows; raised by core.ledger.reminders without bumping `version`
+    reminder_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)     # 反弹
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
                                                  server_default=func.now())

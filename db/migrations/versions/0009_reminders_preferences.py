@@ -1,4 +1,4 @@
-"""催办 (item reminders) recorded per item and unit; per-user view preferences (the 台账 columns).
+"""催办 (item reminders) recorded per item and unit, counted on the item; per-user view preferences (the 台账 columns).
 
 Revision ID: 0009
 Revises: 0008
@@ -16,6 +16,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("item") as batch:
+        batch.add_column(sa.Column("reminder_count", sa.Integer(), nullable=False, server_default="0"))
     op.create_table(
         "item_reminder",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -49,3 +51,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_item_reminder_at"), table_name="item_reminder")
     op.drop_index(op.f("ix_item_reminder_item_id"), table_name="item_reminder")
     op.drop_table("item_reminder")
+    with op.batch_alter_table("item") as batch:
+        batch.drop_column("reminder_count")

@@ -71,8 +71,9 @@ def test_unit_queue(session):
     session.flush()
 
     queue = needs_my_action(session, actor=unit, today=TODAY, rules=RULES)
-    assert [s.key for s in queue.sections] == ["queue.due_soon", "queue.overdue", "queue.returned",
-                                               "queue.quarterly_review", "queue.long_unresolved",
+    assert [s.key for s in queue.sections] == ["queue.reminded", "queue.due_soon", "queue.overdue",
+                                               "queue.returned", "queue.quarterly_review",
+                                               "queue.long_unresolved",
                                                "queue.referrals_awaiting", "queue.interview_plans_awaited",
                                                "queue.notices_awaiting"]
     [awaited] = queue.section("interview_plans_awaited").rows

@@ -1,5 +1,6 @@
 """我的待办: what the signed-in coordinator or unit must act on, soonest first; a row opens the item
-(or the referral, or the interview)."""
+(or the referral, or the interview). A unit's 催办 (reminders from the office) come first, each
+with who asked, when and what they said, and a button that opens the item."""
 
 from datetime import date
 
@@ -24,6 +25,7 @@ today = date.today()
 DATE_LABELS = {"queue.pending_extensions": "my_actions.col.new_due",
                "queue.ready_to_close": "my_actions.col.notice_to"}
 NO_COUNTDOWN = {"queue.pending_extensions", "queue.ready_to_close", "queue.awaiting_verification"}
+REMINDERS = "queue.reminded"
 
 
 def when(days: int | None) -> str:
@@ -73,6 +75,23 @@ def section_table(section: ActionSection) -> None:
         st.caption(t("queue.more", n=section.total - len(section.rows)))
 
 
+def reminder_panel(section: ActionSection) -> None:
+    """The office's 催办 still unanswered, newest first: who, when, which item, the note."""
+    st.subheader(t("reminders.title", n=section.total))
+    for row in section.rows:
+        with st.container(border=True):
+            text, button = st.columns([6, 1], vertical_alignment="center")
+            text.markdown(":material/notifications_active: " + t(
+                "reminders.line", code=plain(row.code), by=plain(row.by or "—"),
+                at=f"{row.at:%Y-%m-%d %H:%M}" if row.at else "", times=row.times))
+            text.caption(plain(row.summary) + ("　" + when(row.days) if row.days is not None else ""))
+            if button.button(t("reminders.open"), key=f"reminder_open_{row.id}",
+                             icon=":material/open_in_new:"):
+                open_item(row.item_id)
+    if section.total > len(section.rows):
+        st.caption(t("queue.more", n=section.total - len(section.rows)))
+
+
 st.title(t("my_actions.title"))
 data_as_of()
 with db() as session:
@@ -93,9 +112,12 @@ if queue.total == 0 and not dispatch_outstanding:
     st.success(t("my_actions.all_clear"), icon=":material/task_alt:")
     st.stop()
 
+reminders = next((s for s in queue.sections if s.key == REMINDERS and s.total), None)
+if reminders:
+    reminder_panel(reminders)
 st.caption(t("my_actions.open_hint"))
 for section in queue.sections:
-    if section.total:
+    if section.total and section.key != REMINDERS:
         st.subheader(t("my_actions.section", title=t(section.key), n=section.total))
         section_table(section)
 empty = [t(s.key) for s in queue.sections if not s.total]

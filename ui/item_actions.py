@@ -20,6 +20,7 @@ from core.ledger import extensions, items, lifecycle
 from core.ledger.evidence import TYPES
 from core.ledger.extensions import EXTENDABLE
 from core.ledger.items import REPORTABLE, get_item
+from core.ledger.reminders import REMINDABLE, remind_items
 from core.ledger.timeline import ItemDetail
 from ui.common import db, settings, t
 from ui.forms import flash, joined, remember_version, reset_forms, show_error
@@ -28,8 +29,8 @@ from ui.text import plain
 
 # Display order: what only a coordinator decides first, then the daily work, then the rest.
 ORDER = ("extension_decide", "assign", "pass_verification", "fail_verification", "close",
-         "object_notice", "reopen", "progress", "start", "request_closure", "extension_request",
-         "hand_over")
+         "object_notice", "remind", "reopen", "progress", "start", "request_closure",
+         "extension_request", "hand_over")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def available_actions(actor: Actor, detail: ItemDetail) -> list[str]:
         names.add("extension_request")
     if can(actor, "extension.decide") and detail.pending_extension is not None:
         names.add("extension_decide")
+    if can(actor, "item.remind") and detail.status in REMINDABLE and detail.holder_unit is not None:
+        names.add("remind")
     return [n for n in ORDER if n in names]
 
 
@@ -204,7 +207,33 @@ def _extension_decide(ctx: Ctx) -> None:
                   lambda s: extensions.reject_extension(s, **decision, note=note))
 
 
+def _remind(ctx: Ctx) -> None:
+    """催办: the unit sees it first in 我的待办; one a day (core says why not, nothing written)."""
+    holder = ctx.detail.holder_unit
+    st.caption(t("reminder.help"))
+    if ctx.detail.fields.get("reminder_count"):
+        st.caption(t("reminder.so_far", n=ctx.detail.fields["reminder_count"]))
+    with st.form(ctx.key("remind"), border=False):
+        note = st.text_area(t("reminder.field.note_to", unit=plain(holder.short_name)),
+                            key=ctx.key("remind_note"), height=80, max_chars=500)
+        if st.form_submit_button(t("reminder.submit"), type="primary",
+                                 icon=":material/notifications_active:"):
+            try:
+                with db() as session:
+                    result = remind_items(session, actor=ctx.actor, item_ids=[ctx.item_id], note=note)
+            except LedgerError as exc:
+                show_error(exc, ctx.unit_names)
+                return
+            if result.skipped:
+                st.warning(t(result.skipped[ctx.item_id]))
+                return
+            reset_forms(SCOPE, ctx.item_id)
+            flash(t("item.saved", what=t("reminder.button")))
+            st.rerun()
+
+
 ACTIONS: dict[str, tuple[str, str, Callable[[Ctx], None]]] = {
+    "remind": ("reminder.button", ":material/notifications_active:", _remind),
     "extension_decide": ("action.extension_decide", ":material/event:", _extension_decide),
     "assign": ("move.assign", ":material/assignment_ind:", _assign),
     "progress": ("action.progress", ":material/trending_up:", _progress),

@@ -28,6 +28,7 @@ class PageSpec:
 OFFICE = frozenset({Role.COORDINATOR, Role.ADMIN, Role.LEADER})
 EDITORS = frozenset({Role.COORDINATOR, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
+TODO_PAGE = "pages/my_actions.py"
 
 # In menu order; a group's pages sit together, the groups in the order of their first page.
 PAGES: tuple[PageSpec, ...] = (
@@ -87,14 +88,22 @@ def page_paths_for(role: Role) -> list[str]:
     return [first] + [p.path for p in PAGES if role in p.roles and p.path != first]
 
 
-def navigation_for(role: Role):
-    """st.navigation grouped by section, listing only the role's pages."""
+def page_title(spec: PageSpec, todo: int | None = None) -> str:
+    """The page's menu title; 我的待办 carries how many things wait (when there are any)."""
+    if spec.path == TODO_PAGE and todo:
+        return t("nav.my_actions_count", n=todo)
+    return t(spec.title_key)
+
+
+def navigation_for(role: Role, *, todo: int | None = None):
+    """st.navigation grouped by section, listing only the role's pages; `todo` is the count
+    shown beside 我的待办 (ui.todo_count)."""
     sections: dict[str, list] = {}
     first = landing_page(role).path
     for spec in PAGES:
         if role in spec.roles:
             sections.setdefault(t(spec.group_key), []).append(
-                st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
+                st.Page(spec.path, title=page_title(spec, todo), icon=spec.icon, url_path=spec.url_path,
                         default=spec.path == first,
                         visibility="visible" if spec.visible else "hidden"))
     return st.navigation(sections, expanded=True)   # every page listed, no "View more"

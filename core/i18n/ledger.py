@@ -228,11 +228,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "timeline.reason": ("原因/意见：{why}", "Reason / note: {why}"),
     "my_actions.title": ("我的待办", "My to-do list"),
     "my_actions.section": ("{title}（{n:,}）", "{title} ({n:,})"),
-    "my_actions.intro_unit": ("本单位需要办理的整改任务：即将到期、已逾期、被退回整改、长期坚持未报季度进展，"
-                              "以及待反馈的移送案件。",
-                              "What your unit must act on: items due soon, overdue, returned for more "
-                              "work, ongoing items without a report this quarter, and referrals "
-                              "awaiting your feedback."),
+    "my_actions.intro_unit": ("本单位需要办理的事项：督察办的催办（报送进展即视为回复），即将到期、已逾期、"
+                              "被退回整改、长期坚持未报季度进展的任务，待反馈的移送案件、约谈和督办通知。",
+                              "What your unit must act on: the office's reminders (a progress report "
+                              "answers one), items due soon, overdue, returned for more work or ongoing "
+                              "without a report this quarter, and referrals, interviews and notices "
+                              "awaiting you."),
     "my_actions.intro_office": ("督察办需要办理的事项：待验收、公示期满待销号、待审批的延期申请、"
                                 "超期未反馈的移送案件和逾期未报送整改方案的约谈。",
                                 "What the office must act on: items awaiting verification, notices "
@@ -309,7 +310,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "The unit sees it at the top of My to-do; it counts toward the long-unresolved "
                       "\"reminded\" rule."),
     "reminder.submit": ("确认催办", "Send the reminder"),
+    "reminder.so_far": ("此前已催办 {n} 次", "Reminded {n}× before"),
+    "reminder.field.note_to": ("给 {unit} 的催办说明（选填）", "Note to {unit} (optional)"),
     "queue.reminded": ("被催办", "Reminders from the office"),
+    "nav.my_actions_count": ("我的待办（{n:,}）", "My to-do ({n:,})"),
     "reminders.title": ("办公室催办（{n}）", "The office asks you to act ({n})"),
     "reminders.line": ("**{code}** · {by} 于 {at} 催办（第 {times} 次）",
                        "**{code}** · {by}, {at} (reminder #{times})"),

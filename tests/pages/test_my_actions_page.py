@@ -49,7 +49,7 @@ def test_unit_lands_on_its_own_due_soon_and_overdue_items(app, session):
     at = landing(app, unit)
     assert at.title[0].value == "我的待办"
     # SOON, LATE and LATER were assigned long ago and never reported: 久拖不决 (stale)
-    assert metrics(at) == {"即将到期": "1", "已逾期": "1", "验收不通过或反弹，退回整改": "0",
+    assert metrics(at) == {"被催办": "0", "即将到期": "1", "已逾期": "1", "验收不通过或反弹，退回整改": "0",
                            "长期坚持：本季度尚未报送进展": "0", "久拖不决": "3", "待反馈的移送案件": "0",
                            "待报送整改方案的约谈": "0", "待回复的督办通知": "0"}
     soon = table(at, "due_soon")
@@ -57,7 +57,7 @@ def test_unit_lands_on_its_own_due_soon_and_overdue_items(app, session):
     assert list(soon["事项"]) == ["三天后到期"] and list(soon["状态"]) == ["已交办"]
     assert list(table(at, "overdue")["剩余"]) == ["逾期 4 天"]
     assert "范围：万州区政府的整改任务" in texts(at)
-    assert ("无待办：验收不通过或反弹，退回整改、长期坚持：本季度尚未报送进展、待反馈的移送案件、"
+    assert ("无待办：被催办、验收不通过或反弹，退回整改、长期坚持：本季度尚未报送进展、待反馈的移送案件、"
             "待报送整改方案的约谈、待回复的督办通知") in texts(at)
 
 

@@ -177,11 +177,21 @@ def to_percent(value) -> int:
     return round(number)
 
 
+# Words that mean "no value" in a coded column (the export and ledgers write 未督办 for an item
+# never supervised): the cell converts to None, as a blank one would.
+NONE_WORDS: dict[str, frozenset[str]] = {
+    "supervision_level": frozenset(normalise_text(w) for w in ("未督办", "不督办", "无", "否", "—", "-")),
+}
+
+
 def _choice(column_field: str) -> Callable:
     words = word_table(column_field)
     allowed = "、".join(dict.fromkeys(_labels(column_field)))
+    none_words = NONE_WORDS.get(column_field, frozenset())
 
     def convert(value):
+        if normalise_text(value) in none_words:
+            return None
         code = words.get(normalise_text(value))
         if code is None:
             raise CellError("unknown_word", text=clean_text(value), allowed=allowed)

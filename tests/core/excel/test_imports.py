@@ -125,6 +125,22 @@ def test_preview_reports_columns_sections_and_counts_without_writing(session, so
     assert session.scalar(select(func.count(Item.id))) == 0
 
 
+def test_never_supervised_reads_as_no_supervision_level(session, source):
+    columns = [(None, h) for h in ("问题来源", "编号", "所在区县", "问题", "问题分类", "责任部门", "时限要求",
+                                   "督办级别")]
+    base = {"问题来源": SOURCE, "所在区县": "江北", "问题": "餐饮油烟扰民", "问题分类": "大气",
+            "责任部门": "江北区政府", "时限要求": "2023年上半年"}
+    rows = [{**base, "编号": "N-1", "督办级别": "未督办"}, {**base, "编号": "N-2", "督办级别": "无"},
+            {**base, "编号": "N-3", "督办级别": "重点督办"}]
+    result = import_ledger(session, actor=SYSTEM, data=build_workbook(rows, columns=columns, title=None,
+                                                                       subtitle=None))
+    session.commit()
+    assert result.created == 3
+    found = items_by_code(session)
+    assert (found["N-1"].supervision_level, found["N-2"].supervision_level) == (None, None)
+    assert found["N-3"].supervision_level.value == "key"
+
+
 def test_synonyms_single_header_row_and_a_source_column(session, source):
     columns = [(None, h) for h in ("问题来源", "编号", "所在区县", "问题", "问题分类", "责任部门", "时限要求",
                                    "问题类型", "督办级别", "进展日期", "整改阶段")]

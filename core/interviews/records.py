@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.access import audit
 from core.access.permissions import Actor, require
+from core.codes import next_free_code
 from core.domain import AuditOutcome, InterviewStatus
 from core.errors import FieldProblem, PermissionDenied, StaleEdit, ValidationFailed
 from core.interviews.access import ENTITY, add_event, guard_interview, require_interview, touch
@@ -86,13 +87,7 @@ def checked_files(attachments: Mapping[str, Sequence[tuple[str, bytes]]] | None,
 
 def _next_code(session: Session, year: int) -> str:
     """YT-<year>-<n>: the next free number of the year (a race is refused by the unique index)."""
-    prefix = f"YT-{year}-"
-    n = session.scalar(select(func.count(Interview.id)).where(Interview.code.like(f"{prefix}%"))) or 0
-    while True:
-        n += 1
-        code = f"{prefix}{n:04d}"
-        if session.scalar(select(Interview.id).where(Interview.code == code)) is None:
-            return code
+    return next_free_code(session, Interview.code, f"YT-{year}-", 4)
 
 
 def flush_interview(session: Session, interview: Interview) -> None:

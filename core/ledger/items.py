@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.access import audit
 from core.access.permissions import Actor, require, require_item
+from core.codes import next_free_code
 from core.domain import AuditOutcome, Category, Stage, Status, SupervisionLevel
 from core.errors import FieldProblem, LedgerError, NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from core.ledger import item_form
@@ -231,13 +232,7 @@ def report_progress(session: Session, *, actor: Actor, item_id: int, expected_ve
 
 def _next_code(session: Session, today: date) -> str:
     """ZG<year>-<n>: the next free number of the year (a race is refused by the unique index)."""
-    prefix = f"ZG{today.year}-"
-    n = session.scalar(select(func.count(Item.id)).where(Item.code.like(f"{prefix}%"))) or 0
-    while True:
-        n += 1
-        code = f"{prefix}{n:05d}"
-        if session.scalar(select(Item.id).where(Item.code == code)) is None:
-            return code
+    return next_free_code(session, Item.code, f"ZG{today.year}-", 5)
 
 
 def _next_seq(session: Session, inspection_id: int) -> int:

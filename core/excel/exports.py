@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.access.permissions import Actor, require
@@ -49,19 +49,24 @@ _ROLE_FIELDS = {"lead_units": UnitRole.LEAD, "resp_units": UnitRole.RESPONSIBLE,
 _THIN = Side(style="thin", color="808080")
 
 
-def export_ledger(session: Session, *, actor: Actor, flt: LedgerFilter, today: date) -> bytes:
+def export_ledger(session: Session, *, actor: Actor, flt: LedgerFilter, today: date,
+                  item_ids: Sequence[int] | None = None) -> bytes:
     """The items `flt` selects for this actor (a unit: only its own) as .xlsx bytes in the import's
     layout, ordered by 问题来源, 序号, 编号; `today` dates the sheet and the overdue filter, and a
-    久拖不决 filter uses the admin's thresholds (as the 台账 does). Raises PermissionDenied (role
-    may not export)."""
+    久拖不决 filter uses the admin's thresholds (as the 台账 does). With `item_ids` (rows ticked in
+    the 台账), just those of them the filter selects. Raises PermissionDenied (role may not export)."""
     require(actor, "ledger.export")
     cond = filter_condition(flt, actor=actor, today=today, rules=load_rule_settings(session))
+    if item_ids is not None:
+        cond = and_(cond, Item.id.in_(list(item_ids)))
     ids = session.scalars(select(Item.id).where(cond)
                           .order_by(Item.inspection_id, Item.seq, Item.code)).all()
     lk = load_lookups(session)
+    filters = describe_filter(flt, lk)
+    if item_ids is not None:
+        filters = translate("export.selected", "zh", count=len(ids), filters=filters)
     return ledger_workbook(session, ids=ids, lookups=lk, subtitle=translate(
-        "export.subtitle", "zh", today=today.isoformat(), count=len(ids),
-        filters=describe_filter(flt, lk)))
+        "export.subtitle", "zh", today=today.isoformat(), count=len(ids), filters=filters))
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ class ItemRow:
     supervision_level: SupervisionLevel | None   # None: never supervised
     version: int
     days_overdue: int = 0
+    latest_progress: str | None = None           # the text of the latest progress report
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def _row_select():
     return (select(Item.id, Item.code, District.name, lead.short_name, Item.category,
                    Item.description, Item.deadline_text, Item.due_on, Item.status,
                    Item.progress_percent, Item.latest_progress_on, Item.is_ongoing,
-                   Item.supervision_level, Item.version)
+                   Item.supervision_level, Item.version, Item.latest_progress)
             .outerjoin(District, District.id == Item.district_id)
             .outerjoin(lead, lead.id == Item.lead_unit_id))
 
@@ -184,7 +185,8 @@ def list_items(session: Session, *, actor: Actor, flt: LedgerFilter, today: date
     # Items without a date (长期坚持, or no deadline yet) go last either way.
     order = [(column.desc() if sort.descending else column.asc()).nulls_last(), Item.id]
     stmt = _row_select().where(cond).order_by(*order).limit(page_size).offset((page - 1) * page_size)
-    rows = [ItemRow(*r, days_overdue=days_overdue(r[7], status=r[8], ongoing=r[11], today=today))
+    rows = [ItemRow(*r[:14], days_overdue=days_overdue(r[7], status=r[8], ongoing=r[11], today=today),
+                    latest_progress=r[14])
             for r in session.execute(stmt)]
     return ItemPage(rows, int(total or 0), page, page_size)
 

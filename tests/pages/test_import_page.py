@@ -144,8 +144,8 @@ def test_the_download_holds_exactly_the_filtered_view(app, session, deferred):
     on_screen = list(at.dataframe[0].value["编号"])
     assert sorted(on_screen) == ["WZ-1", "YZ-1"]
     [button] = [b for b in at.get("download_button") if b.key == "ledger_export"]
-    assert button.label == "导出 Excel（当前筛选的 2 条）"
-    name = f"整改台账_{date.today().isoformat()}.xlsx"
+    assert button.label == "导出 Excel（2 条）"
+    name = f"台账_全市_{date.today().isoformat()}.xlsx"     # what it holds: districts, states, day
     assert sorted(exported_codes(deferred[name]())) == sorted(on_screen)
 
 
@@ -157,9 +157,17 @@ def test_a_unit_downloads_only_its_own_items_and_a_viewer_gets_no_download(app, 
     viewer = make_actor(session, Role.VIEWER)
     session.commit()
     open_page(app, unit, "pages/ledger.py")
-    assert exported_codes(deferred[f"整改台账_{date.today().isoformat()}.xlsx"]()) == ["MINE"]
+    assert exported_codes(deferred[f"台账_全市_{date.today().isoformat()}.xlsx"]()) == ["MINE"]
     at = open_page(app, viewer, "pages/ledger.py")
     assert not [b for b in at.get("download_button") if b.key == "ledger_export"]
+
+
+def tick(at, row: int) -> None:
+    """Tick one row of the 台账 (several may be ticked for batch work), then 打开 it."""
+    at.session_state[at.dataframe[0].key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    at.button(key="ledger_open").click().run()
+    assert not at.exception, at.exception
 
 
 def test_ticking_a_ledger_row_opens_the_item(app, session):
@@ -168,8 +176,7 @@ def test_ticking_a_ledger_row_opens_the_item(app, session):
     coordinator = make_actor(session, Role.COORDINATOR)
     session.commit()
     at = open_page(app, coordinator, "pages/ledger.py")
-    at.session_state["ledger_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
-    at.run()
+    tick(at, 1)
     assert at.title[0].value == "整改任务 A-2" and at.query_params["id"] == str(second.id)
 
 
@@ -180,8 +187,7 @@ def test_the_filter_is_still_there_after_opening_an_item_and_coming_back(app, se
     session.commit()
     at = open_page(app, coordinator, "pages/ledger.py")
     at.text_input(key="ledger_search").input("污水").run()
-    at.session_state["ledger_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
-    at.run()
+    tick(at, 0)
     assert at.title[0].value == "整改任务 WZ-1"
     at.switch_page("pages/ledger.py").run()             # 返回台账
     assert at.text_input(key="ledger_search").value == "污水"

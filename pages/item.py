@@ -30,6 +30,7 @@ from ui.item_views import (
     item_id_param,
     item_summary,
     linked_records,
+    print_link,
     timeline,
 )
 from ui.nav import page_paths_for
@@ -80,6 +81,7 @@ with st.container(horizontal=True, vertical_alignment="center"):
     if can(actor, "referral.record") and st.button(t("item.refer"), icon=":material/gavel:",
                                                    key="item_refer", type="tertiary"):
         new_referral_from_item(item_id)
+    print_link(item_id)
 st.title(t("item.heading", code=detail.code))
 data_as_of()
 show_flash()

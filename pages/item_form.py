@@ -32,7 +32,7 @@ item_id = item_id_param()
 
 def create() -> None:
     st.title(t("item_form.title"))
-    st.caption(t("item_form.intro_new"))
+    st.caption(t("item_page.form_intro_new"))
     gen = form_generation(FORM, 0)
     with st.form("new_item"):
         values = new_item_values(load_choices(), lambda f: f"new_{gen}_{f}")

@@ -1,17 +1,18 @@
 """Who may do what. Checked in `core` on every write, whatever the page showed.
 
 A unit user acts only on items their unit leads, is responsible for, cooperates on or holds now;
-a unit user bound to a district also acts on that district's items.
+a unit user bound to a district also acts on that district's items — and only once the item is
+assigned (交办): a 待交办 draft is the office's working copy (`item_scope`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, union
+from sqlalchemy import and_, select, union
 from sqlalchemy.orm import Session
 
-from core.domain import Role
+from core.domain import Role, Status
 from core.errors import PermissionDenied
 from db.models import Item, ItemUnit
 
@@ -99,9 +100,19 @@ def require(actor: Actor, action: str) -> None:
 def item_scope(actor: Actor):
     """A SQL condition on Item limiting the rows this actor may see and act on (None: all).
 
-    A unit sees items its unit leads, holds now, or is listed on (responsible/cooperating), and,
-    if bound to a district, that district's items. Written as a UNION of indexed lookups: the
-    equivalent OR scans the whole item table (measured 120–190 ms vs 15–23 ms at 200k items)."""
+    docs/domain.md, Who uses it: a unit sees an item only once it is assigned (交办) to it. Until
+    then (待交办, `Status.DRAFT`: entered by hand or imported without a 交办 date) the item is the
+    office's working copy — a unit can neither list, open, count, export nor act on it, even
+    when it is named as lead or the item lies in its district. From 交办 on, a unit sees items
+    its unit leads, holds now, or is listed on (responsible/cooperating), and, if bound to a
+    district, that district's items; an item never goes back to draft, so what a unit once saw
+    stays in its scope (unless a hand-over removes its only link, core.ledger.lifecycle).
+
+    Every unit-facing read goes through this one condition (the 台账 and its export, the 总览
+    counts, 我的待办, the item page and its files, notices, referrals and interview pickers);
+    the citywide pages (big screen, district map) refuse unit accounts altogether.
+    Written as a UNION of indexed lookups: the equivalent OR scans the whole item table
+    (measured 120–190 ms vs 15–23 ms at 200k items)."""
     if actor.role is not Role.UNIT:
         return None
     parts = []
@@ -113,7 +124,7 @@ def item_scope(actor: Actor):
         parts.append(select(Item.id).where(Item.district_id == actor.district_id))
     if not parts:
         return Item.id.is_(None)
-    return Item.id.in_(select(union(*parts).subquery().c[0]))
+    return and_(Item.status != Status.DRAFT, Item.id.in_(select(union(*parts).subquery().c[0])))
 
 
 def require_item(session: Session, actor: Actor, action: str, item_id: int) -> None:

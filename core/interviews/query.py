@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from core.access.permissions import Actor, can, require
+from core.access.permissions import Actor, can, item_scope, require
 from core.domain import InterviewCircumstance, InterviewFollowUp, InterviewStatus, PlanState, Status
 from core.interviews.access import interview_scope, require_interview
 from core.interviews.deadlines import (
@@ -220,13 +220,18 @@ class InterviewDetail:
     can_record: bool              # coordinator/admin: edit, items, files, follow-ups
 
 
-def _linked_items(session: Session, interview_id: int, today: date) -> list[LinkedItem]:
-    rows = session.execute(
-        select(Item.id, Item.code, Item.description, District.name, Item.status, Item.due_on,
-               Item.is_ongoing)
-        .join(InterviewItem, InterviewItem.item_id == Item.id)
-        .outerjoin(District, District.id == Item.district_id)
-        .where(InterviewItem.interview_id == interview_id).order_by(Item.code).limit(ITEMS_SHOWN))
+def _linked_items(session: Session, actor: Actor, interview_id: int, today: date) -> list[LinkedItem]:
+    """The interview's items the reader may read (a unit: core.access.permissions.item_scope, so
+    not a 待交办 draft), by 编号."""
+    stmt = (select(Item.id, Item.code, Item.description, District.name, Item.status, Item.due_on,
+                   Item.is_ongoing)
+            .join(InterviewItem, InterviewItem.item_id == Item.id)
+            .outerjoin(District, District.id == Item.district_id)
+            .where(InterviewItem.interview_id == interview_id))
+    scope = item_scope(actor)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    rows = session.execute(stmt.order_by(Item.code).limit(ITEMS_SHOWN))
     return [LinkedItem(i, c, d, dist, Status(s), due,
                        days_overdue(due, status=Status(s), ongoing=ongoing, today=today))
             for i, c, d, dist, s, due, ongoing in rows]
@@ -273,7 +278,7 @@ def interview_detail(session: Session, *, actor: Actor, interview_id: int,
         plan_state(due_on=interview.plan_due_on, submitted_on=interview.plan_submitted_on,
                    provisional=bool(years), today=today),
         years, (interview.plan_due_on - today).days, [PersonRef(n, p) for n, p in people],
-        _linked_items(session, interview.id, today), _measures(session, interview.id),
+        _linked_items(session, actor, interview.id, today), _measures(session, interview.id),
         attachments_of(session, owner=Owner("interview", interview.id)), _steps(session, interview.id),
         available_moves(session, actor=actor, interview=interview), can(actor, "interview.record"))
 

@@ -2,6 +2,8 @@
 may take it, every save through core with the version the user saw, refusals explained and
 nothing written."""
 
+import io
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +15,7 @@ from db.models import Attachment, Extension, Item, ProgressReport
 from tests.core.ledger.lifecycle_cases import item_in
 from tests.factories import district_id, make_actor, make_item, unit_id
 from tests.pages.page_helpers import PDF, PNG, action_key, errors, labels, open_page, press, texts
+from tests.ui.test_evidence_preview import photo, real_pdf
 
 ITEM = "pages/item.py"
 WANZHOU_GOV = "万州区人民政府"
@@ -133,7 +136,7 @@ def test_ongoing_item_offers_no_extension(app, session):
     session.commit()
     at = open_page(app, unit, ITEM, item.id)
     assert [e.label for e in at.expander] == ["报送整改进展"]  # and no 申请销号: ongoing items stay open
-    assert {m.label: m.value for m in at.metric}["剩余时间"] == "长期坚持，不计逾期"
+    assert {m.label: m.value for m in at.metric}["剩余时间"] == "长期坚持"
 
 
 # ------------------------------------------------------------------ progress with evidence
@@ -393,3 +396,127 @@ def test_user_text_is_shown_as_written_not_as_markdown(app, session):
     assert r"\*\*紧急\*\* \<b\>整改\</b\>" in shown          # no bold, no HTML
     assert "1\\. 提标改造  \n2\\. 加强运维" in shown          # not turned into a list, no stray "\"
     assert "**整改时限**：2025-12-31  \n" in shown              # the wording once when it is the date
+
+
+# ------------------------------------------------------------------ thumbnails, print link, figures, timeline
+
+def docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+def images(at) -> list:
+    return list(at.get("image"))
+
+
+def test_photos_and_a_pdf_show_as_thumbnails_in_the_evidence_list_and_on_the_timeline(app, session):
+    item = make_item(session)
+    unit = unit_user(session)
+    session.commit()
+    at = open_page(app, unit, ITEM, item.id)
+    assert images(at) == []
+    report(at, item.id, "整改后现场照片", files=[("现场照片.jpg", photo(), "image/jpeg"),
+                                             ("验收报告.pdf", real_pdf(), "application/pdf"),
+                                             ("方案.docx", docx(), "application/octet-stream")])
+    assert not at.error
+    # two on the timeline (the report's files), two in the evidence list; none for the .docx
+    assert len(images(at)) == 4
+    assert [b.label for b in at.button].count("查看大图") == 4
+    assert "无法预览" not in texts(at)
+    downloads = {b.label for b in at.get("download_button")}
+    assert any(label.startswith("现场照片.jpg（") for label in downloads)
+    assert any(label.startswith("方案.docx（") for label in downloads)
+
+
+def test_a_damaged_photo_shows_its_name_and_no_preview(app, session, evidence_dir):
+    item = make_item(session)
+    unit = unit_user(session)
+    session.commit()
+    at = open_page(app, unit, ITEM, item.id)
+    report(at, item.id, "照片", files=[("坏照片.png", b"\x89PNG\r\n\x1a\n" + b"junk" * 50, "image/png")])
+    assert not at.exception and not at.error
+    assert images(at) == []
+    assert "坏照片.png · 无法预览" in texts(at)      # on the timeline, with its name
+    assert "坏照片.png（1 KB）" in {b.label for b in at.get("download_button")}
+
+
+def test_the_enlarge_button_opens_a_larger_view(app, session):
+    item = make_item(session)
+    unit = unit_user(session)
+    session.commit()
+    at = open_page(app, unit, ITEM, item.id)
+    report(at, item.id, "照片", files=[("现场照片.jpg", photo(), "image/jpeg")])
+    before = len(images(at))
+    press(at, "查看大图")
+    assert len(images(at)) == before + 1
+
+
+def test_the_page_links_to_the_print_view(app, session):
+    item = make_item(session)
+    coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()
+    at = open_page(app, coordinator, ITEM, item.id)
+    link = [p.proto for p in at.get("page_link") if p.proto.label == "打印 / 一案一档"]
+    assert len(link) == 1 and link[0].page.replace("-", "_") == "item_print"
+    assert link[0].query_string == f"id={item.id}"
+
+
+def test_figures_are_short_enough_to_fit(app, session):
+    item = make_item(session, status=Status.IN_PROGRESS, due_on=date.today() - timedelta(days=172),
+                     assigned_on=date.today() - timedelta(days=400), extension_count=1, bounce_count=2)
+    coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()
+    at = open_page(app, coordinator, ITEM, item.id)
+    figures = {m.label: m.value for m in at.metric}
+    assert figures == {"状态": "整改中", "整改时限": item.due_on.isoformat(), "剩余时间": "逾期 172 天",
+                       "整改进度": "0%", "延期 / 退回 / 反弹": "1 / 2 / 0"}
+    assert all(len(v) <= 10 for v in figures.values())
+    history = next(m for m in at.metric if m.label == "延期 / 退回 / 反弹")
+    assert "延期 1 次" in history.help and "反弹 0 次" in history.help
+
+
+def test_an_edit_and_a_reminder_read_on_the_timeline(app, session):
+    from core.ledger.reminders import remind_items
+
+    item = make_item(session, status=Status.IN_PROGRESS)
+    coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()
+    items.update_item(session, actor=coordinator, item_id=item.id, expected_version=1,
+                      changes={"measures": "加装在线监测设备", "township": "五桥街道"})
+    remind_items(session, actor=coordinator, item_ids=[item.id], note="请本周内报送进展")
+    session.commit()
+    at = open_page(app, coordinator, ITEM, item.id)
+    shown = texts(at)
+    assert "修改任务信息（2 项）" in shown
+    assert "整改措施：— → 加装在线监测设备" in shown and "乡镇（街道）：— → 五桥街道" in shown
+    assert "催办说明：请本周内报送进展" in shown
+    assert ":material/edit_note:" in shown and ":material/notifications_active:" in shown
+
+
+def test_the_verification_conclusion_shows_on_its_move(app, session):
+    item = item_in(session, Status.SUBMITTED)
+    coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()
+    lifecycle.pass_verification(session, actor=coordinator, item_id=item.id, expected_version=item.version,
+                                accepted_on=date.today(), acceptance_unit="万州区生态环境局",
+                                conclusion="现场核查，整改到位", notice_from=date.today(),
+                                notice_to=date.today() + timedelta(days=7))
+    session.commit()
+    shown = texts(open_page(app, coordinator, ITEM, item.id))
+    assert "验收结论：现场核查，整改到位" in shown
+
+
+def test_a_unit_cannot_open_a_draft_of_its_own_until_it_is_assigned(app, session):
+    item = make_item(session, status=Status.DRAFT, assigned_on=None, description="草稿中的问题")
+    unit = unit_user(session)
+    coordinator = make_actor(session, Role.COORDINATOR)
+    session.commit()
+    at = open_page(app, unit, ITEM, item.id)
+    assert "无权执行此操作" in errors(at) and "草稿中的问题" not in texts(at)
+    lifecycle.assign_item(session, actor=coordinator, item_id=item.id, expected_version=item.version,
+                          assigned_on=date.today())
+    session.commit()
+    at = open_page(app, unit, ITEM, item.id)
+    assert not at.error and "草稿中的问题" in texts(at)

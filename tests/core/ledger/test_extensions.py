@@ -92,7 +92,6 @@ def test_bad_requests_name_the_field(session, new_due_on, reason, columns):
     (Status.IN_PROGRESS, dict(is_ongoing=True, due_on=None, deadline_text="长期坚持"), "长期坚持"),
     (Status.SUBMITTED, {}, "待验收"),
     (Status.CLOSED, {}, "已销号"),
-    (Status.DRAFT, {}, "待交办"),
 ])
 def test_requests_the_state_does_not_allow_are_refused_and_audited(session, status, overrides,
                                                                    message):
@@ -103,6 +102,17 @@ def test_requests_the_state_does_not_allow_are_refused_and_audited(session, stat
         ask(session, unit, item)
     session.rollback()
     assert outcomes(session) == [("extension.request", AuditOutcome.REFUSED_INVALID)]
+
+
+def test_a_draft_is_not_the_units_to_extend(session):
+    """A 待交办 draft is the office's working copy: a unit cannot even reach it (docs/domain.md)."""
+    item = item_in(session, Status.DRAFT)
+    unit = unit_actor(session)
+    session.commit()
+    with pytest.raises(PermissionDenied):
+        ask(session, unit, item)
+    session.rollback()
+    assert outcomes(session) == [("extension.request", AuditOutcome.REFUSED_PERMISSION)]
 
 
 def test_one_pending_request_at_a_time(session):

@@ -1,4 +1,26 @@
 """总览, the leader's landing page: headline with week change, trend, per-district bars."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "overview.long_unresolved": ("久拖不决", "Long-unresolved"),
+    "overview.vs_week": ("较一周前", "vs a week ago"),
+    "overview.week_note": ("变化为与一周前（{day}）相比", "Changes are since a week ago ({day})"),
+    "overview.week_ago": ("一周前：{value}", "A week ago: {value}"),
+    "overview.open_ledger": ("查看台账", "Open in ledger"),
+    "overview.empty_scope": ("您的范围内还没有整改任务", "There are no items in your scope yet"),
+    "overview.trend": ("每月新增与销号（近 {months} 个月）",
+                       "New and closed items per month (last {months} months)"),
+    "overview.partial": ("本月至今（截至 {day}）", "This month so far (to {day})"),
+    "overview.partial_short": ("本月至今", "Month to date"),
+    "overview.districts": ("各区县", "By district"),
+    "overview.sort": ("排序与指标", "Sort and show"),
+    "overview.sort.rate": ("销号率", "Closure rate"),
+    "overview.sort.overdue": ("逾期", "Overdue"),
+    "overview.sort.long": ("久拖不决", "Long-unresolved"),
+    "overview.sort.items": ("总数", "Total"),
+    "overview.levels": ("来源层级", "By source level"),
+    "overview.categories": ("问题类别", "By category"),
+    "overview.click_hint": ("点击条形即打开筛选好的台账。", "Click a bar to open the ledger filtered to it."),
+    "overview.no_items": ("无任务", "no items"),
+    "overview.tip.total": ("总数", "Total"),
+    "overview.tip.note": ("说明", "Note"),
 }

@@ -30,6 +30,11 @@ class FieldProblem:
     row: int | None      # spreadsheet row number, or None for a form
     column: str          # the column or field name as the user sees it
     message: str
+    # Optional, for a page to word the problem wholly in the user's language (core.messages.problem):
+    # the catalogue key naming the field, the message's key and the values it is formatted with.
+    field_key: str | None = None
+    key: str | None = None
+    values: dict = field(default_factory=dict)
 
 
 @dataclass

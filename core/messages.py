@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from core import i18n
+from core.errors import FieldProblem
 
 
 def _in(lang: str, value):
@@ -52,3 +53,20 @@ def text(key: str, lang: str = "zh", **values) -> str:
     offered as `v_en` (labelled in English) for templates that name it so."""
     plain = {k: _in(lang, v) for k, v in values.items()}
     return i18n.translate(key, lang, **plain, **{f"{k}_en": _in("en", v) for k, v in values.items()})
+
+
+def problem(column: str, field_key: str, key: str, **values) -> FieldProblem:
+    """A form's FieldProblem that a page can word in one language: `column` as given (a stable
+    name), the message "中文 / English" from `key` (for the audit trail and older pages), and the
+    keys and values themselves (`field_key` names the field; see `problem_text`)."""
+    return FieldProblem(None, column, say(key, **values), field_key=field_key, key=key, values=values)
+
+
+def problem_text(p: FieldProblem, lang: str = "zh") -> tuple[str, str]:
+    """(field, message) of a FieldProblem in one language: from its keys when it carries them,
+    else its column as given and the `lang` half of its "中文 / English" message."""
+    name = i18n.translate(p.field_key, lang) if p.field_key else p.column
+    if p.key:
+        return name, text(p.key, lang, **p.values)
+    zh_text, sep, en_text = p.message.partition(" / ")
+    return name, (en_text if lang == "en" and sep else zh_text if sep else p.message)

@@ -13,6 +13,7 @@ from ui import import_sources
 from ui.common import current_actor, db, lang, settings, t
 from ui.forms import flash, form_generation, joined, problem_frame, reset_forms, show_error, show_flash
 from ui.text import plain
+from ui.uploads import file_uploader
 
 SCOPE = "import"
 actor = current_actor()
@@ -82,8 +83,8 @@ st.caption(t("import_ledger.export_hint"))
 with db() as session:
     sources = [name for _, name in inspection_choices(session)]
 left, right = st.columns([3, 2])
-upload = left.file_uploader(t("import_ledger.file"), key=f"import_file_{form_generation(SCOPE, 0)}",
-                            type=["xlsx"], max_upload_size=max(1, int(settings().import_max_mb)))
+upload = file_uploader(t("import_ledger.file"), key=f"import_file_{form_generation(SCOPE, 0)}",
+                       type=["xlsx"], max_mb=settings().import_max_mb, where=left)
 inspection = right.selectbox(t("import_ledger.inspection"), sources, index=None, key="import_inspection",
                              placeholder=t("import_ledger.inspection_none"), accept_new_options=True)
 if upload is None:

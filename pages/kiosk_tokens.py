@@ -6,10 +6,16 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.i18n import translate
 from core.screen import kiosk
+from ui.account_admin import attempt, clear, field_key
 from ui.common import current_actor, db, t
 from ui.kiosk import PARAM, URL_PATH
+from ui.text import cells
+
+ISSUED_KEY = "kiosk_issued"       # the token just issued: shown once, after the rerun that clears the form
+# core names the field by its Chinese label: worded in the session's language here
+FIELDS = {translate("kiosk.field.name", "zh"): "kiosk.field.name"}
 
 actor = current_actor()
 st.title(t("kiosk_tokens.title"))
@@ -23,29 +29,28 @@ def kiosk_url(token: str) -> str:
 
 def report(action) -> bool:
     """Run a core call, showing its refusal in the user's words; True if it went through."""
-    try:
+    def run() -> None:
         with db() as session:
             action(session)
-        return True
-    except ValidationFailed as exc:
-        st.error(t("error.invalid", detail=str(exc)))
-    except NotFound as exc:
-        st.error(str(exc))
-    except PermissionDenied:
-        st.error(t("error.permission"))
-    return False
+    return attempt(run, FIELDS)
 
 
-with st.form("issue_token", clear_on_submit=True):
+# Not clear_on_submit: a refused name stays to be corrected; an issued token clears the form.
+with st.form("issue_token"):
     st.subheader(t("kiosk_tokens.create"))
     name = st.text_input(t("kiosk.field.name"), placeholder=t("kiosk_tokens.name_help"),
-                         key="kiosk_name", max_chars=kiosk.MAX_NAME)
+                         key=field_key("kiosk", "kiosk_name"), max_chars=kiosk.MAX_NAME)
     if st.form_submit_button(t("kiosk_tokens.submit"), type="primary"):
         issued = []
         if report(lambda s: issued.append(kiosk.create_token(s, actor=actor, name=name,
                                                              now=datetime.now()))):
-            st.success(t("kiosk_tokens.issued", name=issued[0].name))
-            st.code(kiosk_url(issued[0].token), language=None)
+            st.session_state[ISSUED_KEY] = issued[0]
+            clear("kiosk")
+            st.rerun()
+just_issued = st.session_state.pop(ISSUED_KEY, None)
+if just_issued is not None:
+    st.success(t("kiosk_tokens.issued", name=just_issued.name))
+    st.code(kiosk_url(just_issued.token), language=None)
 
 with db() as session:
     tokens = kiosk.list_tokens(session, actor=actor)
@@ -60,14 +65,17 @@ if active:
             st.success(t("kiosk_tokens.revoked", name=chosen))
             with db() as session:
                 tokens = kiosk.list_tokens(session, actor=actor)
-else:
+elif tokens:       # none at all: said once, below
     st.caption(t("kiosk_tokens.none_active"))
 
-st.dataframe(pd.DataFrame({
-    t("kiosk.field.name"): [r.name for r in tokens],
-    t("kiosk_tokens.col.active"): [r.active for r in tokens],
-    t("kiosk_tokens.col.created_by"): [r.created_by or "" for r in tokens],
-    t("kiosk_tokens.col.created_at"): [r.created_at for r in tokens],
-    t("kiosk_tokens.col.last_used"): [r.last_used_at for r in tokens],
-    t("kiosk_tokens.col.revoked_at"): [r.revoked_at for r in tokens],
-}), hide_index=True, key="kiosk_token_list")
+if not tokens:    # an empty table would read Streamlit's own "empty"
+    st.caption(t("kiosk_tokens.none_issued"))
+else:
+    st.dataframe(pd.DataFrame({
+        t("kiosk.field.name"): [r.name for r in tokens],
+        t("kiosk_tokens.col.active"): [r.active for r in tokens],
+        t("kiosk_tokens.col.created_by"): cells(r.created_by for r in tokens),
+        t("kiosk_tokens.col.created_at"): cells(r.created_at for r in tokens),
+        t("kiosk_tokens.col.last_used"): cells(r.last_used_at for r in tokens),
+        t("kiosk_tokens.col.revoked_at"): cells(r.revoked_at for r in tokens),
+    }), hide_index=True, key="kiosk_token_list")

@@ -9,7 +9,7 @@ from ui.supervision_settings import load_settings, reload, settings_form
 
 actor = current_actor()
 st.title(t("settings.title"))
-st.caption(t("settings.intro"))
+st.caption(t("settings.intro_worded"))
 show_flash()
 rows = load_settings()
 settings_form(rows)

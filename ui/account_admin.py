@@ -1,6 +1,7 @@
 """The account actions of 用户管理: disable/enable, reset password, role and scope, sign out
 everywhere, unlock. Each calls core.access.accounts with the version the admin saw; a refusal is
-explained field by field (ui.forms), a success is flashed after a rerun."""
+explained field by field, wholly in the user's language (`show_refusal`), and what was typed
+stays; a success is flashed after a rerun and clears the form (`clear`)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,69 @@ from core.access import accounts
 from core.access.permissions import Actor
 from core.access.users import UserRow
 from core.domain import Role
+from core.errors import FieldProblem, LedgerError, ValidationFailed
+from core.messages import problem_text
 from core.reference_data import DistrictRef, UnitRef
-from ui.common import db, label, t
-from ui.forms import attempt, flash
+from ui.common import db, label, lang, t
+from ui.forms import flash, show_error
 from ui.text import plain
 
 
-def _done(write: Callable, message: str) -> None:
+def problem_lines(problems: list[FieldProblem], fields: dict[str, str] | None = None) -> list[str]:
+    """"**field**：message" per problem, both in the session's language. `fields` maps a column
+    core named by its Chinese label to the catalogue key of that label (for core that carries no
+    keys, e.g. the kiosk tokens)."""
+    lines = []
+    for p in problems:
+        name, message = problem_text(p, lang())
+        if not p.field_key and fields and p.column in fields:
+            name = t(fields[p.column])
+        lines.append(t("form.problem_line", field=plain(name), message=plain(message)))
+    return lines
+
+
+def show_refusal(exc: LedgerError, fields: dict[str, str] | None = None) -> None:
+    """A refused write explained: each bad field in the user's language, else as ui.forms does."""
+    if isinstance(exc, ValidationFailed):
+        st.error(t("form.invalid") + "\n\n" + "\n".join(problem_lines(exc.problems, fields)),
+                 icon=":material/error:")
+    else:
+        show_error(exc)
+
+
+def attempt(write: Callable[[], object], fields: dict[str, str] | None = None) -> bool:
+    """Run a core write; True if it went through, else its refusal is shown and False."""
+    try:
+        write()
+    except LedgerError as exc:
+        show_refusal(exc, fields)
+        return False
+    return True
+
+
+def generation(form: str) -> int:
+    """A number in a form's widget keys: a refused submit leaves it (what was typed stays, to be
+    corrected); `clear` after a success moves it on, so the form starts empty."""
+    return st.session_state.get(f"form_gen:{form}", 0)
+
+
+def clear(form: str) -> None:
+    st.session_state[f"form_gen:{form}"] = generation(form) + 1
+
+
+def field_key(form: str, name: str) -> str:
+    """A field's widget key in its form's current generation (the plain name in the first)."""
+    gen = generation(form)
+    return f"{name}_{gen}" if gen else name
+
+
+def _done(write: Callable, message: str, *, form: str | None = None) -> None:
     def run() -> None:
         with db() as session:
             write(session)
     if attempt(run):
+        if form:
+            clear(form)
         flash(message)
         st.rerun()
 
@@ -49,12 +102,13 @@ def _status(actor: Actor, row: UserRow) -> None:
 
 
 def _password(actor: Actor, row: UserRow) -> None:
-    with st.form("reset_form", clear_on_submit=True):
-        password = st.text_input(t("users.new_password"), type="password", key="reset_password")
+    with st.form("reset_form"):
+        password = st.text_input(t("users.new_password"), type="password",
+                                 key=field_key("reset", "reset_password"))
         if st.form_submit_button(t("users.reset_submit")):
             _done(lambda s: accounts.reset_password(s, actor=actor, user_id=row.id, password=password,
                                                     expected_version=row.version, now=datetime.now()),
-                  t("users.done", username=row.username))
+                  t("users.done", username=row.username), form="reset")
 
 
 def _role(actor: Actor, row: UserRow, units: list[UnitRef], districts: list[DistrictRef]) -> None:

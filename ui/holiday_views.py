@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.access.permissions import Actor
 from core.calendar.coverage import YearCoverage
-from core.calendar.holiday_file import read_holiday_file, template_csv
+from core.calendar.holiday_file import MAX_BYTES, read_holiday_file, template_csv
 from core.calendar.holidays import (
     HolidaysWrite,
     delete_holiday,
@@ -33,6 +33,7 @@ from ui.forms import (
     seen_version,
     show_error,
 )
+from ui.uploads import file_uploader
 
 SCOPE = "holiday_year"      # ui.forms seen-version scope: one per year
 PREVIEW = "holiday_preview"
@@ -91,8 +92,8 @@ def import_section(actor: Actor) -> None:
     st.download_button(t("holidays.template"), data=template_csv(), file_name=t("holidays.template_file"),
                        mime="text/csv", icon=":material/download:", key="holiday_template",
                        on_click="ignore", type="tertiary")
-    upload = st.file_uploader(t("holidays.upload"), type=["csv", "xlsx"], help=t("holidays.upload_help"),
-                              key=f"holiday_file_{form_generation(SCOPE, 0)}")
+    upload = file_uploader(t("holidays.upload"), type=["csv", "xlsx"], help=t("holidays.upload_help"),
+                           key=f"holiday_file_{form_generation(SCOPE, 0)}", max_mb=MAX_BYTES / 2**20)
     if upload is None:
         return
     data = upload.getvalue()

@@ -28,6 +28,7 @@ from ui.forms import flash, joined, remember_version, reset_forms, show_error, v
 from ui.interview_form import Choices, new_item_inputs, people_text, unit_pick
 from ui.interview_views import SCOPE, status_text
 from ui.item_views import evidence_store
+from ui.uploads import file_uploader
 
 FILE_PURPOSES = ("interview_minutes", "interview_plan", "interview_other")
 
@@ -98,9 +99,9 @@ def _save(ctx: Ctx, what_key: str, write: Callable[[Session], object]) -> None:
 
 
 def _uploads(ctx: Ctx, label_key: str, name: str) -> list[tuple[str, bytes]]:
-    files = st.file_uploader(t(label_key, mb=f"{settings().evidence_max_mb:g}"),
-                             help=t("action.file_types", types=joined(sorted(TYPES))),
-                             accept_multiple_files=True, key=ctx.key(name))
+    files = file_uploader(t(label_key, mb=f"{settings().evidence_max_mb:g}"),
+                          help=t("action.file_types", types=joined(sorted(TYPES))),
+                          accept_multiple_files=True, key=ctx.key(name), max_mb=settings().evidence_max_mb)
     return [(f.name, f.getvalue()) for f in files or []]
 
 

@@ -22,6 +22,7 @@ from ui.common import db, label, settings, t
 from ui.forms import attempt, flash, form_generation, joined, reset_forms
 from ui.interview_views import PAGE, SCOPE, open_interview
 from ui.item_views import evidence_store
+from ui.uploads import file_uploader
 
 Key = Callable[[str], str]
 OFFICE = "市督察办"
@@ -77,9 +78,9 @@ def new_item_inputs(ch: Choices, k: Key) -> dict:
 
 
 def _files(k: Key, purpose: str) -> list[tuple[str, bytes]]:
-    files = st.file_uploader(t(f"interviews.upload.{purpose}", mb=f"{settings().evidence_max_mb:g}"),
-                             help=t("action.file_types", types=joined(sorted(TYPES))),
-                             accept_multiple_files=True, key=k(purpose))
+    files = file_uploader(t(f"interviews.upload.{purpose}", mb=f"{settings().evidence_max_mb:g}"),
+                          help=t("action.file_types", types=joined(sorted(TYPES))),
+                          accept_multiple_files=True, key=k(purpose), max_mb=settings().evidence_max_mb)
     return [(f.name, f.getvalue()) for f in files or []]
 
 

@@ -26,6 +26,7 @@ from ui.common import db, settings, t
 from ui.forms import flash, joined, remember_version, reset_forms, show_error
 from ui.item_views import SCOPE, evidence_store
 from ui.text import plain
+from ui.uploads import file_uploader
 
 # Display order: what only a coordinator decides first, then the daily work, then the rest.
 ORDER = ("extension_decide", "assign", "pass_verification", "fail_verification", "close",
@@ -82,10 +83,10 @@ def _save(ctx: Ctx, what_key: str, write: Callable[[Session], object]) -> None:
 
 
 def _uploads(ctx: Ctx, label_key: str, name: str) -> list[tuple[str, bytes]]:
-    files = st.file_uploader(t(label_key, mb=f"{settings().evidence_max_mb:g}"),
-                             help=t("action.file_types", types=joined(sorted(TYPES))),
-                             accept_multiple_files=True, key=ctx.key(name),
-                             max_upload_size=max(1, int(settings().evidence_max_mb)))
+    files = file_uploader(t(label_key, mb=f"{settings().evidence_max_mb:g}"), key=ctx.key(name),
+                          max_mb=settings().evidence_max_mb,
+                          help=t("action.file_types", types=joined(sorted(TYPES))),
+                          accept_multiple_files=True)
     return [(f.name, f.getvalue()) for f in files or []]
 
 

@@ -115,7 +115,8 @@ def _kind_fields(ctx: Ctx) -> dict:
     if kind is ReferralKind.DISCIPLINE:
         values["discipline_measure"] = st.selectbox(
             t("referral.field.discipline_measure"), [m.value for m in DisciplineMeasure], index=None,
-            format_func=lambda m: t(f"referral.measure.{m}"), key=ctx.key("measure"))
+            format_func=lambda m: t(f"referral.measure.{m}"), key=ctx.key("measure"),
+            placeholder=t("select.choose_one"))
         values |= _counts(ctx, ("punished_bureau", "punished_division", "punished_section"))
     if kind is not ReferralKind.DISCIPLINE:
         values["fine_yuan"] = st.number_input(t("referral.field.fine_yuan"), min_value=0.0,

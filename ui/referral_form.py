@@ -20,6 +20,7 @@ from ui.common import db, label, settings, t
 from ui.forms import flash, joined, show_error
 from ui.item_views import evidence_store
 from ui.referral_views import kind_text, open_referral
+from ui.uploads import file_uploader
 
 NEW = "ref_new"          # widget-key prefix of the new-referral form
 TEXTS = ("doc_no", "party", "cause", "facts", "legal_basis", "contact")
@@ -68,7 +69,8 @@ def case_fields(prefix: str, kind: ReferralKind, defaults: dict) -> dict:
     values = {
         "from_unit_id": c1.selectbox(t("referral.field.from_unit_id"), list(senders),
                                      index=_index(list(senders), defaults.get("from_unit_id", office)),
-                                     format_func=senders.get, key=f"{prefix}_from"),
+                                     format_func=senders.get, key=f"{prefix}_from",
+                                     placeholder=t("action.pick_unit")),
         "to_unit_id": c2.selectbox(t("referral.field.to_unit_id"), list(to_units),
                                    index=_index(list(to_units), defaults.get("to_unit_id")),
                                    format_func=to_units.get, key=f"{prefix}_to_{kind.value}",
@@ -93,9 +95,10 @@ def case_fields(prefix: str, kind: ReferralKind, defaults: dict) -> dict:
 
 
 def material_files(prefix: str) -> list[tuple[str, bytes]]:
-    files = st.file_uploader(t("referrals.form.files", mb=f"{settings().evidence_max_mb:g}"),
-                             help=t("action.file_types", types=joined(sorted(TYPES))),
-                             accept_multiple_files=True, key=f"{prefix}_files")
+    files = file_uploader(t("referrals.form.files", mb=f"{settings().evidence_max_mb:g}"),
+                          help=t("action.file_types", types=joined(sorted(TYPES))),
+                          accept_multiple_files=True, key=f"{prefix}_files",
+                          max_mb=settings().evidence_max_mb)
     return [(f.name, f.getvalue()) for f in files or []]
 
 

@@ -21,6 +21,7 @@ from ui.forms import attempt, flash, forget_version, joined, remember_version, s
 from ui.item_views import evidence_store, open_item, size_text
 from ui.supervision import level_text, open_notice
 from ui.text import plain
+from ui.uploads import file_uploader
 
 
 def state_text(row: NoticeRow, today: date) -> str:
@@ -151,9 +152,10 @@ def response_form(actor: Actor, detail: NoticeDetail) -> None:
     with st.form(f"respond_{mine.id}"):
         st.subheader(t("notice.respond"))
         text = st.text_area(t("notice.field.response"), key=f"respond_text_{mine.id}")
-        files = st.file_uploader(t("notice.files", mb=f"{settings().evidence_max_mb:g}"),
-                                 accept_multiple_files=True, key=f"respond_files_{mine.id}",
-                                 help=t("action.file_types", types=joined(sorted(TYPES))))
+        files = file_uploader(t("notice.files", mb=f"{settings().evidence_max_mb:g}"),
+                              accept_multiple_files=True, key=f"respond_files_{mine.id}",
+                              help=t("action.file_types", types=joined(sorted(TYPES))),
+                              max_mb=settings().evidence_max_mb)
         submitted = st.form_submit_button(t("notice.respond"), type="primary", icon=":material/reply:")
     if submitted and _run(lambda s: respond_to_notice(
             s, actor=actor, notice_id=detail.notice.id, expected_version=seen, text=text,

@@ -41,11 +41,22 @@ def reload() -> None:
     st.session_state[GEN_KEY] = st.session_state.get(GEN_KEY, 0) + 1
 
 
+# Labels that already name their unit ("移送公安反馈期限（工作日）"): the field's title names it again
+# with the range, so it is said once ("…反馈期限（个工作日，3–120）").
+UNIT_SUFFIXES = ("（工作日）", " (working days)")
+
+
+def _without_unit(text: str) -> str:
+    for suffix in UNIT_SUFFIXES:
+        text = text.removesuffix(suffix)
+    return text
+
+
 def _field(row: RuleSetting, shown: str) -> str:
     unit = t(f"setting.unit.{row.spec.unit}") if f"setting.unit.{row.spec.unit}" in CATALOGUE \
         else row.spec.unit
-    title = t("settings.col.value", label=setting_label(row.key), unit=unit, low=row.spec.low,
-              high=row.spec.high)
+    title = t("settings.col.value", label=_without_unit(setting_label(row.key)), unit=unit,
+              low=row.spec.low, high=row.spec.high)
     note = t("settings.default", value=row.spec.default)
     if row.updated_at and row.version:
         note += " · " + t("settings.changed_by", when=f"{row.updated_at:%Y-%m-%d %H:%M}")

@@ -1,4 +1,5 @@
-"""The one escaping helper: every piece of user text shown through Markdown goes through `plain`.
+"""Text as shown: the one escaping helper (every piece of user text shown through Markdown goes
+through `plain`) and table cells (`cell`: a dash, never "None"/"NaN"/"NaT", for a missing value).
 
 User text (descriptions, progress reports, reasons, file names, unit names typed by users) must
 never become a link, an image, HTML or formatting: an outside link or `<img>` would mislead and
@@ -25,3 +26,24 @@ def plain(text: str | None) -> str:
     escaped = re.sub(r"(?m)^(\s*)([-+])(\s)", r"\1\\\2\3", escaped)          # not a bullet
     escaped = re.sub(r"(?m)^(\s*)(\d+)([.)])(\s)", r"\1\2\\\3\4", escaped)  # not a numbered list
     return escaped.replace("\n", "  \n")
+
+
+EMPTY = "—"       # an empty cell in a table: never "None", "NaN" or "NaT"
+
+
+def cell(value, *, when: str = "%Y-%m-%d %H:%M", empty: str = EMPTY) -> str:
+    """A table cell as text: `empty` for a missing value (None, NaN, NaT, ""), a day or a time
+    formatted (`when`), anything else as str()."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return empty
+    if hasattr(value, "strftime"):
+        try:
+            return value.strftime(when if hasattr(value, "hour") else "%Y-%m-%d")
+        except ValueError:                       # pandas' NaT has strftime but no value
+            return empty
+    return str(value)
+
+
+def cells(values, **kwargs) -> list[str]:
+    """cell() of each value."""
+    return [cell(v, **kwargs) for v in values]

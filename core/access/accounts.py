@@ -27,7 +27,7 @@ from core.access.users import (
 )
 from core.domain import AuditOutcome, Role
 from core.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
-from core.messages import say
+from core.messages import problem, say
 from db.models import User
 
 UNUSABLE_HASH = "!"   # matches no password (bcrypt refuses to compare with it)
@@ -103,7 +103,7 @@ def _keeps_an_admin(session: Session, user: User, *, active: bool, role: Role) -
         return []
     others = session.scalar(select(func.count(User.id)).where(
         User.role == Role.ADMIN, User.is_active.is_(True), User.id != user.id))
-    return [] if others else [FieldProblem(None, "role", say("err.last_admin"))]
+    return [] if others else [problem("role", "users.field.role", "err.last_admin")]
 
 
 def _apply(session: Session, actor: Actor, action: str, user: User, changes: dict,

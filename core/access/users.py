@@ -18,7 +18,7 @@ from core.access import audit, throttle
 from core.access.permissions import Actor, require
 from core.domain import AuditOutcome, Role
 from core.errors import FieldProblem, PermissionDenied, ValidationFailed
-from core.messages import say
+from core.messages import problem
 from db.models import District, Unit, User
 
 DEMO_PASSWORD = "demo1234"
@@ -49,9 +49,9 @@ MAX_DISPLAY_NAME = 60
 def password_problems(password: str) -> list[FieldProblem]:
     """What is wrong with a new password: too short, or longer than bcrypt reads."""
     if len(password) < MIN_PASSWORD:
-        return [FieldProblem(None, "password", say("err.password_short", n=MIN_PASSWORD))]
+        return [problem("password", "users.field.password", "err.password_short", n=MIN_PASSWORD)]
     if len(password.encode()) > MAX_PASSWORD_BYTES:
-        return [FieldProblem(None, "password", say("err.password_long", n=MAX_PASSWORD_BYTES))]
+        return [problem("password", "users.field.password", "err.password_long", n=MAX_PASSWORD_BYTES)]
     return []
 
 
@@ -60,11 +60,11 @@ def scope_problems(session: Session, role: Role, unit_id: int | None,
     """A unit account is bound to a unit or a district, and the ones named exist."""
     problems = []
     if role is Role.UNIT and unit_id is None and district_id is None:
-        problems.append(FieldProblem(None, "unit", say("err.unit_required")))
+        problems.append(problem("unit", "users.field.unit", "err.unit_required"))
     if unit_id is not None and session.get(Unit, unit_id) is None:
-        problems.append(FieldProblem(None, "unit", say("err.no_unit", id=unit_id)))
+        problems.append(problem("unit", "users.field.unit", "err.no_unit", id=unit_id))
     if district_id is not None and session.get(District, district_id) is None:
-        problems.append(FieldProblem(None, "district", say("err.no_district", id=district_id)))
+        problems.append(problem("district", "users.field.district", "err.no_district", id=district_id))
     return problems
 
 
@@ -72,15 +72,16 @@ def _validate(session: Session, username: str, display_name: str, password: str,
               unit_id: int | None, district_id: int | None) -> list[FieldProblem]:
     problems = []
     if not username or not username.isascii() or not username.replace("_", "").replace(".", "").isalnum():
-        problems.append(FieldProblem(None, "username", say("err.username_chars")))
+        problems.append(problem("username", "users.field.username", "err.username_chars"))
     elif len(username) > MAX_USERNAME:
-        problems.append(FieldProblem(None, "username", say("err.too_long", n=MAX_USERNAME)))
+        problems.append(problem("username", "users.field.username", "err.too_long", n=MAX_USERNAME))
     elif session.scalar(select(User.id).where(User.username == username)):
-        problems.append(FieldProblem(None, "username", say("err.username_taken", name=username)))
+        problems.append(problem("username", "users.field.username", "err.username_taken", name=username))
     if len(display_name) > MAX_DISPLAY_NAME:
-        problems.append(FieldProblem(None, "display_name", say("err.too_long", n=MAX_DISPLAY_NAME)))
+        problems.append(problem("display_name", "users.field.display_name", "err.too_long",
+                                n=MAX_DISPLAY_NAME))
     elif any(not ch.isprintable() for ch in display_name):     # NUL, controls: not a name
-        problems.append(FieldProblem(None, "display_name", say("err.unprintable")))
+        problems.append(problem("display_name", "users.field.display_name", "err.unprintable"))
     return problems + password_problems(password) + scope_problems(session, role, unit_id, district_id)
 
 

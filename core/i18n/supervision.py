@@ -4,11 +4,6 @@ the rule settings page."""
 TEXTS: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- rule settings
     "settings.title": ("规则设置", "Rule settings"),
-    "settings.intro": ("以下参数决定久拖不决的认定、我的待办的提醒和领导大屏的刷新，修改后立即对所有页面生效"
-                       "（台账、地图、大屏、久拖不决、我的待办和导出）。",
-                       "These numbers decide what is long-unresolved, what 我的待办 reminds of and how "
-                       "often the big screen refreshes; a change applies at once to every screen "
-                       "(ledger, map, big screen, long-unresolved, my to-do) and to exports."),
     "settings.col.value": ("{label}（{unit}，{low}–{high}）", "{label} ({unit}, {low}–{high})"),
     "settings.default": ("默认 {value}", "default {value}"),
     "settings.changed_by": ("上次修改：{when}", "last changed {when}"),

@@ -24,11 +24,10 @@ def test_overview_shows_the_ledger_counts(app, session):
     at = app(actor)
     at.run()
     assert not at.exception
-    assert metrics(at) == {"整改任务": "3", "未销号": "2", "已销号": "1", "销号率": "33.3%",
-                           "逾期未完成": "1"}
-    by_district = at.dataframe[2].value
-    assert len(by_district) == 41
-    assert by_district.set_index("区县").loc["万州区", "任务数"] == 2
+    shown = metrics(at)
+    assert {k: shown[k] for k in ("整改任务", "未销号", "已销号", "逾期未完成")} == {
+        "整改任务": "3", "未销号": "2", "已销号": "1", "逾期未完成": "1"}
+    assert shown["销号率"].startswith("33.3")   # districts are charts: tests/pages/test_overview_page.py
 
 
 def test_unit_overview_counts_only_own_items(app, session):
@@ -41,8 +40,7 @@ def test_unit_overview_counts_only_own_items(app, session):
     at.run()
     at.switch_page("pages/overview.py").run()  # a unit lands on 我的待办
     assert metrics(at)["整改任务"] == "1"
-    assert "范围：渝中区政府的整改任务" in [c.value for c in at.caption]
-    assert list(at.dataframe[2].value["区县"]) == ["渝中区"]
+    assert any(c.value.startswith("范围：渝中区政府的整改任务") for c in at.caption)
 
 
 def test_empty_ledger_says_so(app, session):
@@ -84,6 +82,7 @@ def test_bad_account_input_is_explained_and_nothing_created(app, session):
     at.switch_page("pages/users.py").run()
     fill_user_form(at, "unit_user", "short", role=Role.UNIT)
     errors = " ".join(e.value for e in at.error)
-    assert "password" in errors and "unit" in errors
+    assert "密码" in errors and "所属单位" in errors        # named in the reader's language
+    assert "password" not in errors
     session.expire_all()
     assert session.scalar(select(User.id).where(User.username == "unit_user")) is None

@@ -86,3 +86,16 @@ def test_nothing_changed_says_so(app, session):
     at = open_page(app, admin, PAGE)
     press(at, "保存")
     assert "没有修改任何设置" in texts(at)
+
+
+def test_a_label_that_names_its_unit_does_not_name_it_twice(app, session):
+    admin = make_actor(session, Role.ADMIN)
+    session.commit()
+    at = open_page(app, admin, PAGE)
+    police = field(at, "referral_feedback_workdays_police").label
+    assert police == "移送公安机关反馈期限（个工作日，3–120）", police
+    assert all(i.label.count("工作日") <= 1 for i in at.text_input)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert field(at, "referral_feedback_workdays_police").label.count("working days") == 1
+    assert "My to-do" in at.caption[0].value and "我的待办" not in at.caption[0].value

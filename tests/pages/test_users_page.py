@@ -49,7 +49,9 @@ def test_reset_password(admin_page, session):
     at = open_on_target()
     at.text_input(key="reset_password").input("short")
     press(at, translate("users.reset_submit"))
-    assert "至少 8 个字符" in errors(at)
+    assert "**密码**：至少 8 个字符" in errors(at)             # the field named in Chinese too
+    assert "password" not in errors(at).lower() and " / " not in errors(at)
+    assert at.text_input(key="reset_password").value == "short"     # kept, to be corrected
     at.text_input(key="reset_password").input("a-new-long-password")
     press(at, translate("users.reset_submit"))
     assert users.check_password("a-new-long-password", reread(session, target.id).password_hash)
@@ -60,7 +62,7 @@ def test_change_role_and_unit(admin_page, session):
     at = open_on_target()
     at.selectbox(key="change_role").select(Role.UNIT)
     press(at, translate("users.role_submit"))
-    assert "填报员账号必须绑定单位或区县" in errors(at)
+    assert "**所属单位**：填报员账号必须绑定单位或区县" in errors(at)
     assert reread(session, target.id).role is Role.COORDINATOR
     wanzhou = unit_id(session, "万州区人民政府")
     at.selectbox(key="change_role").select(Role.UNIT)

@@ -106,3 +106,38 @@ def test_demo_accounts_one_per_role_and_idempotent(session):
     assert receivers == {"demo_police": unit_id(session, "万州区公安局"), "demo_discipline": unit_id(
         session, "中共重庆市纪律检查委员会 重庆市监察委员会")}
     assert session.query(User).filter_by(username="demo_admin").one().password_hash.startswith("$2")
+
+
+@pytest.mark.parametrize("kwargs, field, zh, en", [
+    (dict(password="short"), "users.field.password", ("密码", "至少 8 个字符"),
+     ("Password", "at least 8 characters")),
+    (dict(username="has space"), "users.field.username", ("用户名", "只能使用字母"),
+     ("Username", "letters, digits")),
+    (dict(role=Role.UNIT), "users.field.unit", ("所属单位", "填报员账号必须绑定"), ("Unit", "unit account")),
+    (dict(display_name="名" * 61), "users.field.display_name", ("姓名", "不能超过 60 个字"),
+     ("Name", "at most 60 characters")),
+])
+def test_each_problem_carries_keys_for_a_page_to_word_in_one_language(session, kwargs, field, zh, en):
+    """core returns the field's and the message's catalogue keys with the values; the page words
+    them in the user's language, field name included (no "password: at least 8 characters")."""
+    from core.messages import problem_text
+    values = dict(username="ok_name", display_name="n", password="long-enough", role=Role.VIEWER)
+    values.update(kwargs)
+    with pytest.raises(ValidationFailed) as exc:
+        users.create_user(session, actor=SYSTEM, **values)
+    [problem] = [p for p in exc.value.problems if p.field_key == field]
+    assert problem.key and " / " in problem.message            # the audit trail keeps both languages
+    name, message = problem_text(problem, "zh")
+    assert name == zh[0] and zh[1] in message and not any(c.isascii() and c.isalpha() for c in name)
+    name, message = problem_text(problem, "en")
+    assert name == en[0] and en[1] in message
+    assert not any("\u4e00" <= c <= "\u9fff" for c in name + message), (name, message)
+
+
+def test_a_problem_without_keys_is_cut_to_one_language():
+    from core.errors import FieldProblem
+    from core.messages import problem_text
+    problem = FieldProblem(None, "名称", "已被使用 / is taken")
+    assert problem_text(problem, "zh") == ("名称", "已被使用")
+    assert problem_text(problem, "en") == ("名称", "is taken")
+    assert problem_text(FieldProblem(None, "x", "only one"), "en") == ("x", "only one")

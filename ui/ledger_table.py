@@ -31,7 +31,7 @@ from ui.common import db, label, lang, t
 from ui.downloads import XLSX, ledger_export, ledger_file_name
 from ui.forms import flash, in_language, joined, show_error
 from ui.item_views import open_item
-from ui.text import plain
+from ui.text import EMPTY, cells, plain
 
 # column key → catalogue label; the order is the table's when all are shown
 COLUMNS: dict[str, str] = {
@@ -119,9 +119,9 @@ def ledger_frame(rows, *, district: bool = True, latest_report: bool = True,
         "description": [r.description for r in rows],
         "category": [label(r.category, Category) for r in rows],
         "deadline": [r.deadline_text for r in rows],
-        "due_on": [r.due_on for r in rows],
-        "days_overdue": [r.days_overdue or None for r in rows],
-        "latest_on": [r.latest_progress_on for r in rows] if latest_report else None,
+        "due_on": cells(r.due_on for r in rows),            # "—", never "None", for no date
+        "days_overdue": [str(r.days_overdue) if r.days_overdue else EMPTY for r in rows],
+        "latest_on": cells(r.latest_progress_on for r in rows) if latest_report else None,
         "supervision": [supervision.level_text(r.supervision_level) for r in rows],
         "inspection_mark": ([supervision.mark_link(marks.get(r.id)) for r in rows]
                             if marks is not None else None),

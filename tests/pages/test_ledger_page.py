@@ -104,7 +104,7 @@ def test_district_filter_search_and_overdue(app, session):
     at.text_input(key="ledger_search").input("").run()
     at.toggle(key="ledger_overdue").set_value(True).run()
     frame = at.dataframe[0].value
-    assert codes(at) == ["WZ-1"] and frame["逾期天数"].iloc[0] == 5
+    assert codes(at) == ["WZ-1"] and frame["逾期天数"].iloc[0] == "5"
     assert frame["逾期/剩余"].iloc[0] == "逾期 5 天"
 
 

@@ -23,9 +23,10 @@ from core.domain import (
     Status,
     UnitRole,
 )
-from core.ledger.evidence import AttachmentInfo, EvidenceStore, open_attachment
+from core.ledger.evidence import AttachmentInfo, EvidenceStore, Owner, open_attachment
 from core.ledger.rules import Reason
 from core.ledger.timeline import ItemDetail, TimelineEntry
+from core.supervision.notice_views import open_answer_file
 from ui import supervision
 from ui.common import db, label, lang, settings, t
 from ui.evidence_preview import data_uri, preview_kind, preview_tile, thumbnail
@@ -231,10 +232,15 @@ def detail_sections(detail: ItemDetail) -> None:
 
 # ------------------------------------------------------------------ timeline and evidence
 
-def _loader(actor: Actor, attachment_id: int) -> Callable[[], bytes]:
-    """The file's bytes, read (and checked against its hash) only when the user clicks."""
+def _loader(actor: Actor, attachment_id: int, owner: Owner | None = None) -> Callable[[], bytes]:
+    """The file's bytes, read (and checked against its hash) only when the user clicks. A 督办
+    answer's file (shown on the timeline of an item its notice covers) is opened through the
+    item (core.supervision.notice_views.open_answer_file)."""
     def load() -> bytes:
         with db() as session:
+            if owner is not None and owner.kind == "notice_response":
+                return open_answer_file(session, actor=actor, attachment_id=attachment_id,
+                                        store=evidence_store()).data
             return open_attachment(session, actor=actor, attachment_id=attachment_id,
                                    store=evidence_store()).data
     return load
@@ -249,7 +255,7 @@ def download_button(actor: Actor, info: AttachmentInfo, key: str,
         st.caption(f":material/broken_image: {t('err.evidence_missing', name=plain(info.filename))}")
         return
     st.download_button(f"{plain(info.filename)}（{size_text(info.size_bytes)}）",
-                       data=loader or _loader(actor, info.id),
+                       data=loader or _loader(actor, info.id, info.owner),
                        file_name=info.filename, mime=info.content_type, key=key,
                        icon=":material/attach_file:", type="tertiary", on_click="ignore",
                        help=t("evidence.download_help", name=plain(info.filename),

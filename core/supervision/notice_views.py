@@ -13,11 +13,19 @@ from sqlalchemy.orm import Session
 from core.access.permissions import Actor, can, item_scope, require
 from core.domain import Role, Status, SupervisionLevel
 from core.errors import PermissionDenied
-from core.ledger.evidence import AttachmentInfo, Owner, attachments_of
+from core.ledger.evidence import (
+    AttachmentFile,
+    AttachmentInfo,
+    EvidenceStore,
+    Owner,
+    attachments_of,
+    open_attachment,
+)
 from core.paging import ResultPage
 from core.supervision.guard import load
 from core.supervision.notices import in_force, late_response
 from db.models import (
+    Attachment,
     District,
     Item,
     ItemUnit,
@@ -301,3 +309,25 @@ def item_notice_events(session: Session, item_id: int) -> list[NoticeEvent]:
                                       "timeline.supervision_lifted", None, None,
                                       {"level": SupervisionLevel(notice.level)}, ref_id=notice.id))
     return events
+
+
+def open_answer_file(session: Session, *, actor: Actor, attachment_id: int,
+                     store: EvidenceStore) -> AttachmentFile:
+    """A file of a unit's answer to a 督办 notice, opened from the timeline of an item the notice
+    covers: the reader must be able to read one of those items (core.access.permissions
+    .item_scope). Raises NotFound, PermissionDenied, EvidenceError."""
+    response_id = session.scalar(select(Attachment.notice_response_id)
+                                 .where(Attachment.id == attachment_id))
+    if response_id is None:
+        raise PermissionDenied(f"attachment {attachment_id} is not a 督办 answer's file")
+    covered = (select(SupervisionNoticeItem.item_id)
+               .join(NoticeResponse, NoticeResponse.notice_id == SupervisionNoticeItem.notice_id)
+               .where(NoticeResponse.id == response_id))
+    readable = select(Item.id).where(Item.id.in_(covered))
+    scope = item_scope(actor)
+    if scope is not None:
+        readable = readable.where(scope)
+    if session.scalar(readable.limit(1)) is None:
+        raise PermissionDenied(f"{actor.username} may read no item of the notice answered by {response_id}")
+    return open_attachment(session, actor=actor, attachment_id=attachment_id, store=store,
+                           owner=Owner("notice_response", response_id))

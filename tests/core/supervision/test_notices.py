@@ -11,9 +11,10 @@ from core.domain import AuditOutcome, Role, Status, SupervisionLevel
 from core.errors import PermissionDenied, StaleEdit, ValidationFailed
 from core.ledger.action_queue import needs_my_action
 from core.ledger.evidence import EvidenceStore, Owner, open_attachment
+from core.ledger.timeline import item_timeline
 from core.screen.bigscreen import big_screen
 from core.supervision.guard import StateRefused
-from core.supervision.notice_views import list_notices, notice_detail, notice_figures
+from core.supervision.notice_views import list_notices, notice_detail, notice_figures, open_answer_file
 from core.supervision.notices import escalate_notice, issue_notice, lift_notice, respond_to_notice
 from db.models import AuditEntry, Item, NoticeEscalation, NoticeResponse, SupervisionNotice
 from tests.factories import district_id, make_actor, make_item, unit_id
@@ -255,3 +256,25 @@ def test_the_items_timeline_tells_the_notice_story(session, world):
     assert story == [("supervision_escalated", "督办升级：一般 → 重点督办（渝督办〔2026〕7号）"),
                      ("supervision_response", "万州区政府逾期回复督办通知（渝督办〔2026〕7号）"),
                      ("supervision", "下发督办通知（一般）")]      # 涪陵's answer is on its own item
+
+
+def test_an_answers_file_opens_from_the_timeline_of_a_covered_item(session, world, tmp_path):
+    """The item's timeline shows the 督办 answer with its file: whoever reads one of the notice's
+    items may download it (open_answer_file); a unit reading none of them may not."""
+    coordinator, wanzhou, fuling, items = world
+    notice = _issue(session, coordinator, items[:2])                 # 万州's two items only
+    store = EvidenceStore(tmp_path / "evidence")
+    answer = _response(session, notice, WANZHOU)
+    respond_to_notice(session, actor=wanzhou, notice_id=notice.id, expected_version=answer.version,
+                      text="已完成", attachments=[("整改报告.pdf", PDF)], store=store)
+    session.commit()
+    [entry] = [e for e in item_timeline(session, actor=wanzhou, item_id=items[0].id)
+               if e.attachments]
+    [file] = entry.attachments
+    assert file.item_id is None and file.owner == Owner("notice_response", answer.id)
+    for reader in (coordinator, wanzhou):
+        assert open_answer_file(session, actor=reader, attachment_id=file.id, store=store).data == PDF
+    with pytest.raises(PermissionDenied):
+        open_answer_file(session, actor=fuling, attachment_id=file.id, store=store)
+    with pytest.raises(PermissionDenied):          # no such file, or not an answer's
+        open_answer_file(session, actor=coordinator, attachment_id=999_999, store=store)

@@ -92,7 +92,8 @@ def flagged_filter(prefix: str = "lu") -> LedgerFilter:
 def rule_caption(rules: RuleSettings) -> None:
     """The rule and the severity order, with the thresholds in force (the admin's)."""
     st.caption(t("long_unresolved.rule", stale=rules.stale_after_days, old=rules.old_after_days,
-                 bounced=rules.bounce_threshold, extended=rules.extension_threshold))
+                 bounced=rules.bounce_threshold, extended=rules.extension_threshold,
+                 reminded=rules.reminder_threshold))
     st.caption(t("long_unresolved.severity"))
 
 

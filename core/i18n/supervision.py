@@ -78,10 +78,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "long_unresolved.rule": (
         "认定规则（未销号的已交办任务，满足任一项）：逾期；超过 {stale} 天无进展；"
         "验收不通过 {bounced} 次及以上；交办超过 {old} 天；延期 {extended} 次及以上；"
-        "关联约谈的整改方案逾期。长期坚持类任务只按「长期无进展」认定。阈值由管理员在「规则设置」中维护。",
+        "关联约谈的整改方案逾期；被催办 {reminded} 次及以上。长期坚持类任务只按「长期无进展」认定。"
+        "阈值由管理员在「规则设置」中维护。",
         "Rule (open, assigned items meeting any of): overdue; no progress for more than {stale} days; "
         "failed verification {bounced}× or more; assigned more than {old} days ago; extended "
-        "{extended}× or more; linked to an interview whose plan is late. Ongoing (长期坚持) items "
+        "{extended}× or more; linked to an interview whose plan is late; reminded (催办) {reminded}× "
+        "or more. Ongoing (长期坚持) items "
         "count only when without progress. An administrator sets the thresholds (Rule settings)."),
     "long_unresolved.severity": (
         "排序（严重程度）：情形条数多者在前；同条数时整改时限早者（逾期久）在前，再按交办日期早者在前。",

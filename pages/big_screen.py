@@ -8,6 +8,7 @@ worst items turns one page per refresh and keeps its place in session state.
 import streamlit as st
 
 from core.domain import Category, SourceLevel
+from core.screen import geo
 from ui import cache, charts, kiosk, screen
 from ui.common import label, lang, t
 from ui.district_map import MEASURES
@@ -26,13 +27,18 @@ refresh_seconds = cache.ledger_state()[2].big_screen_refresh_seconds
 
 
 def header(data) -> None:
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.title(t("big_screen.title"), anchor=False)
+    """Title, the 数据截至 stamp and, for a signed-in user (not a wall screen), the way back —
+    in one row, so the screen needs no row of its own for the link."""
+    kiosk_view = kiosk.in_kiosk()
+    cols = st.columns([3, 2] if kiosk_view else [5, 4, 1.3], vertical_alignment="center")
+    cols[0].title(t("big_screen.title"), anchor=False)
     when = data.as_of.strftime("%Y-%m-%d %H:%M") if data.as_of else "—"
-    with right:
+    with cols[1]:
         st.html(screen.stamp_html(t("app.data_as_of", when=when),
                                   t("big_screen.refresh", seconds=refresh_seconds),
                                   t("big_screen.delta_note", day=data.week_ago.strftime("%m-%d"))))
+    if not kiosk_view:
+        cols[2].page_link("pages/overview.py", label=t("big_screen.back"), icon=":material/arrow_back:")
 
 
 def map_panel(shown) -> None:
@@ -41,7 +47,8 @@ def map_panel(shown) -> None:
     deck = cache.district_deck(shown, measure=measure, measure_label=measure_label, lang=lang(),
                                size=MAP_SIZE)
     st.pydeck_chart(deck, height=MAP_SIZE[1], key="big_screen_map")
-    st.html(screen.legend_html(cache.figures_by_code(shown.data), measure, lang()))
+    st.html(screen.legend_html(cache.figures_by_code(shown.data), measure, lang(),
+                               view=geo.fit_view(width_px=MAP_SIZE[0], height_px=MAP_SIZE[1])))
     st.html(screen.functional_html(shown.data.districts, measure, measure_label, lang()))
 
 
@@ -53,7 +60,8 @@ def referral_panel(data) -> None:
 
 def chart_panels(data) -> None:
     screen.panel_title(t("big_screen.trend", months=len(data.trend)))
-    st.altair_chart(charts.trend_chart(data.trend, lang=lang(), height=190, width=MIDDLE_WIDTH),
+    st.altair_chart(charts.trend_chart(data.trend, lang=lang(), height=190, width=MIDDLE_WIDTH,
+                                       today=data.today),
                     theme=None, width="content", key="big_screen_trend")
     screen.panel_title(t("big_screen.by_category"))
     st.altair_chart(charts.tally_chart(data.categories, lambda k: label(k, Category),
@@ -101,8 +109,6 @@ def big_screen() -> None:
         with side:
             side_panel(shown.data)
         worst_panel(shown.data)
-    if not kiosk.in_kiosk():
-        st.page_link("pages/overview.py", label=t("big_screen.back"), icon=":material/arrow_back:")
 
 
 big_screen()

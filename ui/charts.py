@@ -11,6 +11,7 @@ with Streamlit, so nothing is fetched from outside.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -51,35 +52,84 @@ def styled(chart: alt.TopLevelMixin, *, dark: bool, font_size: int = 14,
             .configure_title(color=ink["text"], fontSize=font_size + 2, anchor="start"))
 
 
-def trend_frame(flows: Sequence[MonthFlow], lang: str) -> pd.DataFrame:
-    """Long form: one row per month and series (新增 / 销号)."""
+def partial_month(flows: Sequence[MonthFlow], today: date) -> date | None:
+    """The last month of `flows` if `today` falls in it: its figures are month to date."""
+    if not flows:
+        return None
+    last = flows[-1].month
+    return last if (last.year, last.month) == (today.year, today.month) else None
+
+
+def month_text(month: date, lang: str) -> str:
+    """'2026年3月' / 'Mar 2026'."""
+    return month.strftime("%b %Y") if lang == "en" else f"{month.year}年{month.month}月"
+
+
+def trend_frame(flows: Sequence[MonthFlow], lang: str, today: date | None = None) -> pd.DataFrame:
+    """Long form: one row per month and series (新增 / 销号), with the month as the tooltip reads
+    it; `partial` marks the month to date (the current one), `to_partial` the segment from the last full
+    month to it (drawn dashed)."""
     new, closed = translate("chart.new", lang), translate("chart.closed", lang)
-    rows = [(f.month.isoformat(), label, value) for f in flows
-            for label, value in ((new, f.new), (closed, f.closed))]
-    return pd.DataFrame(rows, columns=["month", "series", "items"])
+    current = partial_month(flows, today or date.today())
+    mtd = translate("chart.month_to_date", lang)
+    rows = []
+    for n, f in enumerate(flows):
+        partial = f.month == current
+        text = f"{month_text(f.month, lang)}（{mtd}）" if partial and lang != "en" else (
+            f"{month_text(f.month, lang)} ({mtd})" if partial else month_text(f.month, lang))
+        to_partial = current is not None and n >= len(flows) - 2
+        rows += [(f.month.isoformat(), label, value, text, partial, to_partial)
+                 for label, value in ((new, f.new), (closed, f.closed))]
+    return pd.DataFrame(rows, columns=["month", "series", "items", "month_text", "partial", "to_partial"])
+
+
+def month_label_expr(lang: str) -> str:
+    """Vega expression for compact month ticks: the year at January (and on the first tick),
+    else just the month: '2025年 4月 7月 10月 2026年' / '2025 Apr Jul Oct 2026'."""
+    year, first, month = ("'%Y'", "'%b %Y'", "'%b'") if lang == "en" else ("'%Y年'", "'%Y年%-m月'", "'%-m月'")
+    return (f"month(datum.value) == 0 ? timeFormat(datum.value, {year}) : datum.index == 0 "
+            f"? timeFormat(datum.value, {first}) : timeFormat(datum.value, {month})")
 
 
 def trend_chart(flows: Sequence[MonthFlow], *, lang: str = "zh", dark: bool = True,
                 height: int = 240, width: int | str = "container",
-                font_size: int = 14) -> alt.TopLevelMixin:
+                font_size: int = 14, today: date | None = None) -> alt.TopLevelMixin:
     """New vs closed items per month: two lines with points, a tooltip per month. A fixed
-    `width` (px) suits a page scaled with CSS zoom, where "container" would be measured twice."""
-    frame = trend_frame(flows, lang)
+    `width` (px) suits a page scaled with CSS zoom, where "container" would be measured twice.
+    The current month (`today`'s, default the real today), counted so far only, is drawn dashed
+    with a hollow point, its tooltip says 本月至今 and a note in the plot's corner explains it:
+    a partial month would otherwise read as a steep fall."""
+    frame = trend_frame(flows, lang, today)
     series = [translate("chart.new", lang), translate("chart.closed", lang)]
-    month_format = "%b %Y" if lang == "en" else "%Y年%-m月"
+    ink = INK[dark]
     base = alt.Chart(frame).encode(
-        x=alt.X("month:T", title=None, axis=alt.Axis(format=month_format, tickCount=8, grid=False,
-                                                     labelAngle=0)),
-        y=alt.Y("items:Q", title=None, axis=alt.Axis(labelExpr=axis_number_expr(lang), tickCount=5)),
+        x=alt.X("month:T", title=None, axis=alt.Axis(
+            labelExpr=month_label_expr(lang), tickCount={"interval": "month", "step": 3},
+            labelOverlap=True, labelFlush=True, grid=False, labelAngle=0)),
+        # headroom above the highest point for the legend and the note (top corners)
+        y=alt.Y("items:Q", title=None, axis=alt.Axis(labelExpr=axis_number_expr(lang), tickCount=5),
+                scale=alt.Scale(domainMax=max(1, int(frame["items"].max() * 1.25)) if len(frame) else 1)),
         color=alt.Color("series:N", title=None, sort=series,
                         scale=alt.Scale(domain=series, range=[PALETTE["new"], PALETTE["closed"]])),
-        tooltip=[alt.Tooltip("month:T", title=translate("chart.month", lang), format=month_format),
+        tooltip=[alt.Tooltip("month_text:N", title=translate("chart.month", lang)),
                  alt.Tooltip("series:N", title=translate("chart.series", lang)),
                  alt.Tooltip("items:Q", title=translate("chart.items", lang), format=",")])
-    chart = base.mark_line(strokeWidth=3) + base.mark_point(filled=True, size=50)
+    full = base.transform_filter("!datum.partial")
+    layers = [full.mark_line(strokeWidth=3), full.mark_point(filled=True, size=50, opacity=1)]
+    current = partial_month(flows, today or date.today())
+    if current is not None:
+        layers += [
+            base.transform_filter("datum.to_partial").mark_line(strokeWidth=2, strokeDash=[5, 4],
+                                                                opacity=0.7),
+            base.transform_filter("datum.partial").mark_point(filled=False, size=60, strokeWidth=2),
+            alt.Chart(pd.DataFrame({"month": [current.isoformat()],
+                                    "note": [translate("chart.partial_note", lang)]}))
+            .mark_text(align="right", baseline="top", dy=-2, color=ink["muted"],
+                       fontSize=font_size - 1)
+            .encode(x=alt.X("month:T"), y=alt.value(0), text="note:N")]
     # the legend sits in the plot's top-left corner (lines start low): no extra row for it
-    return styled(chart.properties(height=height, width=width), dark=dark,
-                  font_size=font_size, legend="top-left")
+    chart = alt.layer(*layers).properties(height=height, width=width)
+    return styled(chart, dark=dark, font_size=font_size, legend="top-left")
 
 
 def tally_frame(tallies: Sequence[Tally], label: Callable[[str], str], lang: str) -> pd.DataFrame:

@@ -11,8 +11,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
+from itertools import product
 
+import numpy as np
 import pydeck as pdk
 import shapely
 from pydeck.bindings.json_tools import default_serialize
@@ -28,7 +32,8 @@ TEXT_RGB = [33, 37, 41]
 LABEL_SIZE = 14  # px
 MARKER_RADIUS = 8  # px
 MARKER_LABEL_SIZE = 13  # px
-MARKER_LABEL_OFFSET = (0, -18)  # px, above the dot
+MIN_INSIDE = 0.6  # share of a district label's box that must lie on the district's own fill
+LABEL_MARGIN = 3  # px around a label's glyphs: its halo, and a gap to the next label
 FONT = "'Microsoft YaHei, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif'"  # quoted: a literal
 
 
@@ -83,13 +88,15 @@ def _district_layer(collection: dict) -> pdk.Layer:
         line_width_units='"pixels"', get_line_width=1, line_width_min_pixels=1)
 
 
-def _text_layer(layer_id: str, data: list[dict], *, size: int, offset: Sequence[int] = (0, 0),
+def _text_layer(layer_id: str, data: list[dict], *, size: int, offset: Sequence[int] | str = (0, 0),
                 weight: int = 400, light: bool = False) -> pdk.Layer:
-    """Labels with a halo: dark on white, or (light=True, for dark fills) white on dark."""
+    """Labels with a halo: dark on white, or (light=True, for dark fills) white on dark; `offset`
+    in pixels, or the name of each row's own offset."""
     colour, halo = ([255, 255, 255], [0, 0, 0, 110]) if light else (TEXT_RGB, [255, 255, 255, 230])
+    offset = offset if isinstance(offset, str) else list(offset)
     return pdk.Layer(
         "TextLayer", data, id=layer_id, pickable=False, get_position="position", get_text="label",
-        get_size=size, size_units='"pixels"', get_color=colour, get_pixel_offset=list(offset),
+        get_size=size, size_units='"pixels"', get_color=colour, get_pixel_offset=offset,
         character_set='"auto"', font_family=FONT, font_weight=weight,
         font_settings={"sdf": True}, outline_width=4, outline_color=halo,
         get_text_anchor='"middle"', get_alignment_baseline='"center"')
@@ -112,55 +119,203 @@ def _district_label_layers(labels: list[dict], fills: Mapping[str, Sequence[int]
             _text_layer("district-labels-on-dark", light, size=LABEL_SIZE, light=True)]
 
 
-def _screen_box(position: Sequence[float], zoom: float, width: float, height: float,
-                offset: Sequence[int] = (0, 0)) -> shapely.Polygon:
-    """Pixel-space box of a width×height item centred at a lon/lat (plus a pixel offset)."""
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in deck.gl's pixels at one zoom
+
+
+def _rect(position: Sequence[float], zoom: float, width: float, height: float,
+          offset: Sequence[float] = (0, 0)) -> Rect:
     scale = 512 * 2**zoom  # deck.gl's world is 512 px wide at zoom 0
     x, y = (v * scale for v in geo.web_mercator(*position))
     x, y = x + offset[0], y + offset[1]
-    return shapely.box(x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+    return (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
 
 
-def _label_box(row: dict, zoom: float, size: int, offset: Sequence[int] = (0, 0)):
-    # CJK glyphs are about one em wide; the margin keeps halos apart
-    return _screen_box(row["position"], zoom, len(row["label"]) * size + 6, size + 4, offset)
+def _overlap(a: Rect, b: Rect) -> bool:
+    """True when two boxes share any point (touching counts, as in shapely's `intersects`)."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-# Where to try a district label, in label heights from its label point, before leaving it out.
-_NUDGES = ((0, 0), (0, -1), (0, 1), (-1.5, 0), (1.5, 0), (0, -2), (0, 2))
+def _free(rect: Rect, taken: Sequence[Rect]) -> bool:
+    return not any(_overlap(rect, other) for other in taken)
 
 
-def _label_candidates(shape: geo.DistrictShape, zoom: float) -> list[list[float]]:
-    """Label positions near the label point (nudged by whole label heights) inside the district."""
+def _screen_box(position: Sequence[float], zoom: float, width: float, height: float,
+                offset: Sequence[float] = (0, 0)) -> shapely.Polygon:
+    """Pixel-space box of a width×height item centred at a lon/lat (plus a pixel offset)."""
+    return shapely.box(*_rect(position, zoom, width, height, offset))
+
+
+def _text_width(label: str, size: int) -> float:
+    """Pixel width of a label with its halo: CJK glyphs are one em wide, Latin ones about 0.62."""
+    ems = sum(1.0 if ord(ch) > 0x2E7F else 0.62 for ch in label)
+    return ems * size + 2 * LABEL_MARGIN
+
+
+def _label_rect(row: Mapping, zoom: float, size: int) -> Rect:
+    return _rect(row["position"], zoom, _text_width(row["label"], size), size + 2 * LABEL_MARGIN,
+                 row.get("offset", (0, 0)))
+
+
+def _label_box(row: Mapping, zoom: float, size: int) -> shapely.Polygon:
+    """The box a label covers at this zoom (its "offset" applied), its halo and a margin included
+    so that neighbours' halos stay apart."""
+    return shapely.box(*_label_rect(row, zoom, size))
+
+
+def _dot_rect(position: Sequence[float], zoom: float) -> Rect:
+    side = 2 * MARKER_RADIUS + 2  # the outline included
+    return _rect(position, zoom, side, side)
+
+
+def _dot_boxes(markers: Sequence[Mapping], zoom: float) -> list[shapely.Polygon]:
+    """Boxes the functional-area dots cover."""
+    return [shapely.box(*_dot_rect(m["position"], zoom)) for m in markers]
+
+
+# Where to try a district label, in label heights from its label point, before leaving it out:
+# half-height steps up to two heights (three sideways), nearest first.
+_NUDGES = tuple(sorted(((dx / 2, dy / 2) for dx in range(-6, 7) for dy in range(-4, 5)),
+                       key=lambda d: ((d[0] / 1.5) ** 2 + d[1] ** 2, d)))
+
+
+def _pixel_geometry(geometry, zoom: float):
+    """A lon/lat geometry in deck.gl's pixels at this zoom (as `_rect` places boxes)."""
+    scale = 512 * 2**zoom
+    def project(coords):
+        x = (coords[:, 0] + 180) / 360
+        y = (1 - np.log(np.tan(np.radians(coords[:, 1])) + 1 / np.cos(np.radians(coords[:, 1]))) / np.pi) / 2
+        return np.column_stack((x * scale, y * scale))
+    return shapely.transform(geometry, project)
+
+
+@lru_cache(maxsize=8)
+def _district_candidates(zoom: float) -> tuple[tuple[str, str, tuple[tuple[list, Rect], ...]], ...]:
+    """(adcode, short name, ((position, box), …)) per district, biggest first: the label point
+    nudged by half label heights, nearest first, kept where the district's own fill lies under
+    at least MIN_INSIDE of the label (its text colour is chosen for that fill)."""
     deg_per_px = 360 / (512 * 2**zoom)
-    lon, lat = shape.label_point
     step = (LABEL_SIZE + 4) * deg_per_px
-    points = [[round(lon + dx * step, 4), round(lat - dy * step * math.cos(math.radians(lat)), 4)]
-              for dx, dy in _NUDGES]
-    return [p for p in points if shape.geometry.contains(shapely.Point(p))]
-
-
-def _district_labels(zoom: float, taken: list) -> list[dict]:
-    """Short names, biggest district first, each at the first candidate position that overlaps
-    no label placed before at this zoom; left out if none is free (deck.gl's GPU collision
-    filter mis-ranks TextLayers, and overlapping names are unreadable on a wall screen)."""
-    placed = list(taken)
-    rows = []
+    out = []
     for shape in sorted(geo.district_shapes().values(), key=lambda d: -d.geometry.area):
-        for position in _label_candidates(shape, zoom):
-            row = {"code": shape.adcode, "label": shape.short_name, "position": position}
-            box = _label_box(row, zoom, LABEL_SIZE)
-            if not any(box.intersects(other) for other in placed):
-                placed.append(box)
-                rows.append(row)
+        lon, lat = shape.label_point
+        area = _pixel_geometry(shape.geometry, zoom)
+        spots = []
+        for dx, dy in _NUDGES:
+            point = [round(lon + dx * step, 4), round(lat - dy * step * math.cos(math.radians(lat)), 4)]
+            rect = _label_rect({"label": shape.short_name, "position": point}, zoom, LABEL_SIZE)
+            box = shapely.box(*rect)
+            if box.intersection(area).area >= MIN_INSIDE * box.area:
+                spots.append((point, rect))
+        out.append((shape.adcode, shape.short_name, tuple(spots)))
+    return tuple(out)
+
+
+def _district_labels(zoom: float, taken: list[Rect]) -> list[dict]:
+    """Short names, biggest district first, each at the nearest candidate position that overlaps
+    nothing placed before at this zoom; left out if none is free (deck.gl's GPU collision filter
+    mis-ranks TextLayers, and overlapping names are unreadable on a wall screen). `taken` grows."""
+    rows = []
+    for code, name, spots in _district_candidates(zoom):
+        for position, rect in spots:
+            if _free(rect, taken):
+                taken.append(rect)
+                rows.append({"code": code, "label": name, "position": position})
                 break
     return rows
 
 
-def _marker_boxes(markers: list[dict], zoom: float) -> list:
-    """Boxes the marker dots and their labels cover, placed before any district label."""
-    dots = [_screen_box(m["position"], zoom, 2 * MARKER_RADIUS, 2 * MARKER_RADIUS) for m in markers]
-    return dots + [_label_box(m, zoom, MARKER_LABEL_SIZE, MARKER_LABEL_OFFSET) for m in markers]
+def _marker_offsets(width: float) -> list[tuple[float, float]]:
+    """Where a marker's label may go, in order: above, below, right of and left of its dot."""
+    gap = MARKER_RADIUS + 3
+    up = gap + MARKER_LABEL_SIZE / 2 + LABEL_MARGIN
+    side = gap + width / 2
+    return [(0, -up), (0, up), (side, 0), (-side, 0)]
+
+
+def _marker_options(marker: Mapping) -> list[dict]:
+    """A marker's possible labels: its full name around the dot, then its short name."""
+    return [{"code": marker["code"], "label": label, "position": marker["position"],
+             "offset": list(offset)}
+            for label in dict.fromkeys((marker["name"], marker.get("short") or marker["name"]))
+            for offset in _marker_offsets(_text_width(label, MARKER_LABEL_SIZE))]
+
+
+def _fitting(options: list[list[tuple[dict, Rect]]], dots: list[Rect]) -> list[list]:
+    """The combinations of one option per marker with no label over a dot or another label."""
+    found = []
+    for combo in product(*options):
+        rects = [rect for _row, rect in combo]
+        if all(_free(rect, dots) for rect in rects) and not any(
+                _overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1:]):
+            found.append(list(combo))
+    return found
+
+
+def _marker_choices(markers: Sequence[Mapping], zoom: float, dots: list[Rect]) -> list[list]:
+    """Every way of labelling all markers with their full names, no label over a dot or another
+    label; if there is none, the same with short names allowed; failing that, each marker's first
+    free option on its own (or no label)."""
+    options = [[(row, _label_rect(row, zoom, MARKER_LABEL_SIZE)) for row in _marker_options(m)]
+               for m in markers]
+    full = [[(row, rect) for row, rect in opts if row["label"] == m["name"]]
+            for opts, m in zip(options, markers, strict=True)]
+    found = _fitting(full, dots) or _fitting(options, dots)
+    if found:
+        return found
+    taken, chosen = list(dots), []
+    for opts in options:
+        row, rect = next(((r, b) for r, b in opts if _free(b, taken)), (None, None))
+        if row is not None:
+            taken.append(rect)
+            chosen.append((row, rect))
+    return [chosen]
+
+
+@dataclass(frozen=True)
+class LabelPlan:
+    """Where the map's names go at one zoom: the functional areas' labels (rows with a pixel
+    "offset" from the dot), the district labels, and the adcodes of the districts left unnamed."""
+
+    marker_labels: tuple[dict, ...]
+    district_labels: tuple[dict, ...]
+    unlabeled: tuple[str, ...]
+
+
+@lru_cache(maxsize=32)
+def _plan(zoom: float, key: tuple) -> LabelPlan:
+    markers = [{"code": code, "name": name, "short": short, "position": list(position)}
+               for code, name, short, position in key]
+    dots = [_dot_rect(m["position"], zoom) for m in markers]
+    shapes = geo.district_shapes()
+    best, best_score = None, None
+    for rank, combo in enumerate(_marker_choices(markers, zoom, dots)):
+        districts = _district_labels(zoom, dots + [rect for _row, rect in combo])
+        # most full names first, then most district names, the bigger ones, the preferred spots
+        score = (sum(row["label"] == m["name"] for (row, _), m in zip(combo, markers, strict=False)),
+                 len(districts), sum(shapes[row["code"]].geometry.area for row in districts), -rank)
+        if best_score is None or score > best_score:
+            best, best_score = ([row for row, _rect in combo], districts), score
+    marker_rows, district_rows = best
+    placed = {row["code"] for row in district_rows}
+    return LabelPlan(tuple(marker_rows), tuple(district_rows),
+                     tuple(code for code in shapes if code not in placed))
+
+
+def label_plan(zoom: float, markers: Sequence[Mapping] | None = None) -> LabelPlan:
+    """The names placed at this zoom around the functional-area markers (dicts with code, name,
+    short, lon, lat; default `geo.functional_area_markers()`): no two overlap and none covers a dot
+    at this zoom; the map keeps its zoom at any screen width (the big screen scales as a whole).
+    Figures play no part, so the legend can list what is left out. Cached per zoom."""
+    markers = geo.functional_area_markers() if markers is None else markers
+    key = tuple((m["code"], m["name"], m.get("short") or m["name"], (m["lon"], m["lat"]))
+                for m in markers)
+    return _plan(round(zoom, 4), key)
+
+
+def unlabeled_codes(view: geo.MapView = geo.CHONGQING_VIEW) -> tuple[str, ...]:
+    """Adcodes of the districts whose name does not fit on the map at this view (the central
+    ones at city zoom), in reference order: the legend lists them with their figure."""
+    return label_plan(view.zoom).unlabeled
 
 
 def _marker_rows(markers: list[dict], figures_by_code: Mapping[str, Mapping]) -> list[dict]:
@@ -170,22 +325,29 @@ def _marker_rows(markers: list[dict], figures_by_code: Mapping[str, Mapping]) ->
             "position": [m["lon"], m["lat"]]} for m in markers]
 
 
-def _marker_layers(data: list[dict]) -> list[pdk.Layer]:
+def _marker_layers(data: list[dict], labels: Sequence[dict]) -> list[pdk.Layer]:
     dots = pdk.Layer(
         "ScatterplotLayer", data, id="functional-areas", pickable=True, auto_highlight=True,
         get_position="position", get_fill_color="fill", get_radius=MARKER_RADIUS, radius_units='"pixels"',
         stroked=True, get_line_color=TEXT_RGB, line_width_units='"pixels"', get_line_width=2)
-    return [dots, _text_layer("functional-area-labels", data, size=MARKER_LABEL_SIZE,
-                              offset=MARKER_LABEL_OFFSET, weight=700)]
+    rows = [{"code": r["code"], "label": r["label"], "position": r["position"], "offset": r["offset"]}
+            for r in labels]
+    return [dots, _text_layer("functional-area-labels", rows, size=MARKER_LABEL_SIZE,
+                              offset="offset", weight=700)]
 
 
-def _tooltip(measure_label: str, lang: str) -> dict:
+def _tooltip(measure: str, measure_label: str, lang: str) -> dict:
+    """The district's name, then each figure once; the one the map is coloured by comes first,
+    in bold and under the caption the page shows for it."""
     colon = ": " if lang == "en" else "："
-    rows = "".join(f"<div>{escape(translate(f'map.measure.{key}', lang))}{colon}{{{key}_text}}</div>"
-                   for key in MEASURES)
-    html = (f"<div style='font-size:15px;font-weight:700'>{{name}}</div>"
-            f"<div style='margin:2px 0 4px'>{escape(measure_label)}{colon}<b>{{measure_text}}</b></div>"
-            f"{rows}")
+    order = [measure, *(key for key in MEASURES if key != measure)]
+    rows = []
+    for key in order:
+        caption = measure_label if key == measure else translate(f"map.measure.{key}", lang)
+        value = f"<b>{{{key}_text}}</b>" if key == measure else f"{{{key}_text}}"
+        rows.append(f"<div>{escape(caption)}{colon}{value}</div>")
+    html = ("<div style='font-size:15px;font-weight:700;margin-bottom:4px'>{name}</div>"
+            + "".join(rows))
     return {"html": html, "style": {"backgroundColor": "rgba(33,37,41,0.92)", "color": "white",
                                     "fontSize": "13px", "padding": "8px 10px"}}
 
@@ -210,12 +372,12 @@ def district_deck(figures_by_code: Mapping[str, Mapping], *, measure: str, measu
     for feature, props in zip(features, districts, strict=True):
         feature["properties"] = _decorate(props, measure, breaks, lang)
     markers = [_decorate(row, measure, breaks, lang) for row in markers]
-    labels = _district_labels(view.zoom, taken=_marker_boxes(markers, view.zoom))
+    plan = label_plan(view.zoom, functional_markers)
     fills = {f["properties"]["code"]: f["properties"]["fill"] for f in features}
-    layers = [_district_layer(collection), *_district_label_layers(labels, fills),
-              *_marker_layers(markers)]
+    layers = [_district_layer(collection), *_district_label_layers(list(plan.district_labels), fills),
+              *_marker_layers(markers, plan.marker_labels)]
     return CompactDeck(
-        layers=layers, map_provider=None, tooltip=_tooltip(measure_label, lang),
+        layers=layers, map_provider=None, tooltip=_tooltip(measure, measure_label, lang),
         initial_view_state=pdk.ViewState(longitude=view.longitude, latitude=view.latitude,
                                          zoom=view.zoom, pitch=0, bearing=0))
 

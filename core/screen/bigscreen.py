@@ -148,6 +148,7 @@ class WorstItem:
     days_since_progress: int | None
     bounce_count: int
     extension_count: int
+    reminder_count: int = 0    # 催办 so far (core.ledger.reminders)
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ def _worst(session: Session, *, today: date, rules: RuleSettings) -> tuple[Worst
            .order_by(*order).limit(WORST_LIMIT).subquery("worst"))
     stmt = (select(Item.id, Item.code, District.short_name, Item.description, Item.due_on,
                    Item.assigned_on, Item.latest_progress_on, Item.bounce_count,
-                   Item.extension_count, *flags)
+                   Item.extension_count, Item.reminder_count, *flags)
             .join(top, top.c.id == Item.id).outerjoin(District, District.id == Item.district_id)
             .order_by(*order))
     return tuple(_worst_item(row, today) for row in session.execute(stmt))
@@ -294,7 +295,7 @@ def _worst_item(row, today: date) -> WorstItem:
     return WorstItem(row.id, row.code, row.short_name, row.description, reasons, overdue,
                      _days(row.assigned_on, today),
                      _days(row.latest_progress_on or row.assigned_on, today),
-                     row.bounce_count, row.extension_count)
+                     row.bounce_count, row.extension_count, row.reminder_count)
 
 
 # ---------------------------------------------------------------- referrals and interviews

@@ -115,9 +115,10 @@ def vertex_count(shapes: Iterable[DistrictShape]) -> int:
 
 
 def functional_area_markers() -> list[dict]:
-    """The three functional areas (两江新区, 重庆高新区, 万盛经开区) as {code, name, host, lon, lat}."""
-    return [dict(code=code, name=name, host=host, lon=lon, lat=lat)
-            for code, name, _short, host, lon, lat, _aliases in FUNCTIONAL_AREAS]
+    """The three functional areas (两江新区, 重庆高新区, 万盛经开区) as {code, name, short, host,
+    lon, lat}; `short` (两江, 高新区, 万盛: the first alias) is the map label where the name does not fit."""
+    return [dict(code=code, name=name, short=aliases[0] if aliases else short, host=host, lon=lon, lat=lat)
+            for code, name, short, host, lon, lat, aliases in FUNCTIONAL_AREAS]
 
 
 def _zeros_like(figures: Mapping[str, Mapping[str, object]]) -> dict[str, object]:

@@ -85,7 +85,20 @@ def map_colour_share(page) -> float:
 
 
 def fits(page, height: int) -> bool:
-    return page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight") <= height
+    """No vertical page scroll: neither the document nor Streamlit's main scroll box is taller
+    than the window."""
+    sizes = page.evaluate("""() => ({doc: document.scrollingElement.scrollHeight, inner: innerHeight,
+        main: document.querySelector('[data-testid="stMain"]').scrollHeight})""")
+    return sizes["inner"] == height and sizes["doc"] <= height and sizes["main"] <= height
+
+
+def clipped_figures(page) -> list[str]:
+    """Headline figures that do not fit their card (cut off, or shown with an ellipsis)."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+        .filter(v => [v, ...v.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)
+                     || v.getBoundingClientRect().right > v.closest('[data-testid="stMetric"]')
+                        .getBoundingClientRect().right)
+        .map(v => v.textContent)""")
 
 
 def test_wall_screen_url_shows_the_big_screen_offline_at_1920(browser, kiosk_app):
@@ -116,16 +129,45 @@ def test_root_kiosk_url_forwards_to_the_big_screen_with_a_clean_console(browser,
     watched.page.context.close()
 
 
-@pytest.mark.parametrize("size", [(3840, 2160), (1366, 768)], ids=["4k", "laptop"])
+@pytest.mark.parametrize("size", [(3840, 2160), (1366, 768), (1440, 900), (1440, 789)],
+                         ids=["4k", "laptop", "1440x900", "1440-in-a-browser-window"])
 def test_other_screens_show_the_same_layout_without_scrolling(browser, kiosk_app, size):
     app_url, token = kiosk_app
     watched = open_screen(browser, app_url, f"/?kiosk={token}", size)
     wait_until_drawn(watched.page)
     watched.screenshot(f"big-screen-{size[0]}x{size[1]}")
     assert fits(watched.page, size[1])
+    assert clipped_figures(watched.page) == []
     assert map_colour_share(watched.page) > 0.10
     assert watched.console_errors == [] and watched.outside == []
     watched.page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1440, 900), (1366, 768)], ids=["1920", "1440", "1366"])
+def test_every_figure_fits_its_card_and_no_toolbar_shows_in_either_language(browser, kiosk_app, size, lang):
+    app_url, token = kiosk_app
+    query = "&lang=en" if lang == "en" else ""
+    watched = open_screen(browser, app_url, f"/big-screen?kiosk={token}{query}", size)
+    page = watched.page
+    title = TITLE if lang == "zh" else "Chongqing inspection rectification"
+    page.get_by_role("heading", name=title).wait_for(timeout=TIMEOUT)
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(timeout=TIMEOUT)
+    page.locator('[data-testid="stVegaLiteChart"] svg').nth(2).wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(1500)
+    page.locator('[data-testid="stDeckGlJsonChart"]').first.hover()   # the toolbar shows on hover
+    page.wait_for_timeout(300)
+    if size == (1920, 1080):
+        watched.screenshot(f"big-screen-1920x1080-{lang}")
+    assert clipped_figures(page) == []
+    assert fits(page, size[1])
+    assert not page.locator('[data-testid="stElementToolbar"]').first.is_visible()
+    title, first_card = (page.locator(sel).first.bounding_box() for sel in (
+        "h1", '[data-testid="stMetric"]'))
+    assert title["y"] + title["height"] <= first_card["y"]   # the title no longer sits on the cards
+    assert page.get_by_text("本月至今" if lang == "zh" else "month to date").count() >= 1
+    assert watched.console_errors == [] and watched.outside == []
+    page.context.close()
 
 
 def test_refresh_turns_the_list_without_reloading_or_dimming(browser, kiosk_app):

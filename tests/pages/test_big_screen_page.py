@@ -1,6 +1,7 @@
 """Kiosk flows, the big screen, the district map's drill-down and the kiosk-token admin page,
 through AppTest (the browser test covers what only a browser shows)."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -66,6 +67,7 @@ def test_a_valid_token_shows_the_big_screen_without_signing_in(app, session):
     assert shown["久拖不决"] == format_count(figures.long_unresolved.now) == "8"
     assert "平均销号用时" in shown
     assert not [b for b in at.button]  # nothing to click on a wall screen (no sign-out either)
+    assert not at.get("page_link")     # nor a way back
     session.expire_all()
     assert session.scalar(select(KioskToken.last_used_at)) is not None
 
@@ -148,6 +150,18 @@ def test_signed_in_leader_sees_the_big_screen_with_a_way_back(app, session):
     at.switch_page(BIG_SCREEN).run()
     assert not at.exception and at.title[0].value == TITLE
     assert metrics(at)["整改任务"] == "10"
+    [back] = [e.proto for e in at.get("page_link")]   # in the header row, not below the screen
+    assert back.label == "返回总览" and back.page_script_hash
+
+
+def test_average_days_to_close_read_in_whole_days(app, session):
+    ledger(session)
+    at = app(make_actor(session, Role.LEADER))
+    session.commit()
+    at.run()
+    at.switch_page(BIG_SCREEN).run()
+    assert re.fullmatch(r"\d[\d,]* 天", metrics(at)["平均销号用时"])   # "438 天", not "437.6 天"
+    assert "stElementToolbar" in html(at)   # the fullscreen button is hidden on this page
 
 
 def test_map_page_drills_down_to_a_districts_items(app, session):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from itertools import combinations
 
 import pydeck as pdk
 import pytest
-import shapely
 
+from core.i18n import translate
 from core.screen import geo
 from ui import district_map as dm
 
@@ -23,8 +24,9 @@ FIGURES = {
 
 
 def _deck(measure="overdue", figures=FIGURES, lang="zh"):
-    return dm.district_deck(figures, measure=measure, measure_label="逾期",
-                            functional_markers=geo.functional_area_markers(), lang=lang)
+    label = translate(f"map.measure.{measure}", lang) if measure in dm.MEASURES else measure
+    return dm.district_deck(figures, measure=measure, lang=lang, measure_label=label,
+                            functional_markers=geo.functional_area_markers())
 
 
 def _spec(deck) -> dict:
@@ -91,9 +93,25 @@ def test_completion_rate_uses_the_inverse_palette_and_none_is_grey():
 
 def test_tooltip_names_the_district_and_its_figures():
     tooltip = _deck()._tooltip
-    assert "{name}" in tooltip["html"] and "{measure_text}" in tooltip["html"]
+    assert "{name}" in tooltip["html"] and "{overdue_text}" in tooltip["html"]
     assert "未销号" in tooltip["html"] and "久拖不决" in tooltip["html"]
     assert "Overdue" in _deck(lang="en")._tooltip["html"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("measure", dm.MEASURES)
+def test_tooltip_lists_each_figure_once_the_coloured_one_first_in_bold(measure, lang):
+    label = translate(f"map.measure.{measure}", lang)
+    html = dm.district_deck(FIGURES, measure=measure, measure_label=label,
+                            functional_markers=geo.functional_area_markers(), lang=lang)._tooltip["html"]
+    rows = re.findall(r"<div>(.*?)</div>", html)
+    captions = [re.split("：|: ", row)[0] for row in rows]
+    assert captions == [label] + [translate(f"map.measure.{k}", lang) for k in dm.MEASURES if k != measure]
+    for key in dm.MEASURES:
+        assert html.count(f"{{{key}_text}}") == 1
+    assert rows[0].endswith(f"<b>{{{measure}_text}}</b>") and html.count("<b>") == 1
+    if lang == "zh":
+        assert html.count("逾期") == 1   # it was listed twice: as the measure and among the figures
 
 
 def test_initial_view_fits_chongqing_with_no_tilt():
@@ -103,18 +121,74 @@ def test_initial_view_fits_chongqing_with_no_tilt():
     assert view["zoom"] == geo.CHONGQING_VIEW.zoom and view["pitch"] == 0
 
 
-def test_district_labels_sit_inside_their_districts_and_never_overlap():
-    spec, zoom = _spec(_deck()), geo.CHONGQING_VIEW.zoom
+PAGE_VIEWS = {  # the decks the pages build: the same zoom at any page width (the big screen is
+    # scaled as a whole with CSS zoom, the map page keeps its zoom), so 1366 and 1920 show these
+    "map page": geo.fit_view(width_px=1100, height_px=560),
+    "big screen": geo.fit_view(width_px=690, height_px=540),
+    "default": geo.CHONGQING_VIEW,
+}
+
+
+def _all_boxes(spec, zoom) -> list:
+    """Every label's box (district and functional-area names, offsets applied) and every dot's."""
     rows = [row for layer in spec["layers"] if layer["id"].startswith("district-labels")
             for row in layer["data"]]
-    assert len(rows) >= 28  # the small central districts may give way at city zoom
+    labels = [dm._label_box(row, zoom, dm.LABEL_SIZE) for row in rows]
+    markers = _layer(spec, "functional-area-labels")["data"]
+    labels += [dm._label_box(row, zoom, dm.MARKER_LABEL_SIZE) for row in markers]
+    return labels + dm._dot_boxes(_layer(spec, "functional-areas")["data"], zoom)
+
+
+@pytest.mark.parametrize("where", PAGE_VIEWS)
+def test_no_two_labels_or_dots_overlap_at_the_zoom_each_page_uses(where):
+    view = PAGE_VIEWS[where]
+    spec = _spec(dm.district_deck(FIGURES, measure="overdue", measure_label="逾期",
+                                  functional_markers=geo.functional_area_markers(), view=view))
+    boxes = _all_boxes(spec, view.zoom)
+    assert len(boxes) > 30
+    assert [(i, j) for (i, a), (j, b) in combinations(enumerate(boxes), 2) if a.intersects(b)] == []
+
+
+@pytest.mark.parametrize("where", PAGE_VIEWS)
+def test_labels_sit_on_their_districts_and_the_tiny_ones_are_left_to_the_legend(where):
+    view = PAGE_VIEWS[where]
+    spec = _spec(dm.district_deck(FIGURES, measure="overdue", measure_label="逾期",
+                                  functional_markers=geo.functional_area_markers(), view=view))
+    rows = [row for layer in spec["layers"] if layer["id"].startswith("district-labels")
+            for row in layer["data"]]
     shapes = geo.district_shapes()
     for row in rows:
-        assert shapes[row["code"]].geometry.contains(shapely.Point(row["position"]))
-    labels = [dm._label_box(row, zoom, dm.LABEL_SIZE) for row in rows]
-    markers = dm._marker_boxes(_layer(spec, "functional-areas")["data"], zoom)
-    assert not any(a.intersects(b) for a, b in combinations(labels, 2))
-    assert not any(a.intersects(m) for a in labels for m in markers)
+        box = dm._label_box(row, view.zoom, dm.LABEL_SIZE)
+        area = dm._pixel_geometry(shapes[row["code"]].geometry, view.zoom)
+        assert box.intersection(area).area >= dm.MIN_INSIDE * box.area, row["label"]
+    named = {row["code"] for row in rows}
+    unnamed = set(dm.unlabeled_codes(view))
+    assert named | unnamed == set(shapes) and not named & unnamed
+    assert len(named) >= 30
+    central = {"500103", "500104", "500105", "500106", "500108"}  # 渝中 大渡口 江北 沙坪坝 南岸
+    assert central <= unnamed
+    # every functional area keeps a name (in full, or its short one) beside its dot
+    labels = {row["code"]: row["label"] for row in _layer(spec, "functional-area-labels")["data"]}
+    assert {code: name in ("两江新区", "两江", "重庆高新区", "高新区", "万盛经开区", "万盛")
+            for code, name in labels.items()} == {"FA01": True, "FA02": True, "FA03": True}
+
+
+def test_without_the_placement_the_central_names_would_collide():
+    """The overlap check above can fail: every name at its district's label point overlaps."""
+    zoom = PAGE_VIEWS["big screen"].zoom
+    rows = [{"label": d.short_name, "position": d.label_point} for d in geo.district_shapes().values()]
+    boxes = [dm._label_box(row, zoom, dm.LABEL_SIZE) for row in rows]
+    assert any(a.intersects(b) for a, b in combinations(boxes, 2))
+    assert dm._overlap((0, 0, 10, 10), (10, 5, 20, 8)) and not dm._overlap((0, 0, 10, 10), (11, 0, 20, 10))
+
+
+def test_marker_labels_move_round_their_dot_when_above_is_taken():
+    markers = [dict(code="A", name="甲乙丙丁", short="甲", lon=106.5, lat=29.5),
+               dict(code="B", name="戊己庚辛", short="戊", lon=106.5, lat=29.5 + 0.05)]
+    plan = dm.label_plan(6.23, markers)
+    boxes = [dm._label_box(row, 6.23, dm.MARKER_LABEL_SIZE) for row in plan.marker_labels]
+    assert len(plan.marker_labels) == 2 and not boxes[0].intersects(boxes[1])
+    assert {tuple(row["offset"]) for row in plan.marker_labels} != {(0, dm._marker_offsets(0)[0][1])}
 
 
 def test_unknown_measure_raises():

@@ -21,14 +21,14 @@ import random
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import Connection, func, select, text, update
+from sqlalchemy import Connection, func, insert, select, text, update
 
 from core.errors import LedgerError
 from db.engine import engine_for
-from db.models import Item, LedgerRevision
+from db.models import Item, ItemReminder, LedgerRevision
 from demo.cases import petitions
 from demo.context import E_ASSIGN, SHARE, Ctx
 from demo.dispatch import seed_rounds
@@ -124,7 +124,33 @@ def _seed(conn: Connection, *, items: int, seed: int, as_of: date) -> Counter:
     for table, columns in supervision_tables(conn, ctx, seed):   # looks at the items written
         writer.write(table, columns)
     writer.finish()
-    return writer.counts + seed_rounds(conn, as_of=as_of, seed=seed)  # 季调度 (demo/dispatch.py)
+    counts = writer.counts + seed_rounds(conn, as_of=as_of, seed=seed)  # 季调度 (demo/dispatch.py)
+    counts["item_reminder"] += _reminders(conn, as_of)
+    return counts
+
+
+REMINDED_ITEMS = 12      # pressed three times (the 久拖不决 "reminded" rule's default)
+FRESH_REMINDERS = 3      # pressed last week and not answered yet: on the units' 我的待办
+
+
+def _reminders(conn: Connection, as_of: date) -> int:
+    """催办 (core.ledger.reminders) on the oldest items still being worked: a few pressed three
+    times over past months, a few pressed last week, so every screen that shows them has some."""
+    working = conn.execute(select(Item.id, Item.holder_unit_id).where(
+        Item.status.in_(("assigned", "in_progress")), Item.holder_unit_id.is_not(None),
+        Item.is_ongoing.is_(False)).order_by(Item.id).limit(REMINDED_ITEMS + FRESH_REMINDERS)).all()
+    rows, counts = [], {}
+    for n, (item_id, unit_id) in enumerate(working):
+        days = (90, 60, 30) if n < REMINDED_ITEMS else (3,)
+        counts[item_id] = len(days)
+        rows += [dict(item_id=item_id, unit_id=unit_id, actor_id=None, note="请加快整改进度并报送进展",
+                      at=datetime.combine(as_of - timedelta(days=d), time(9, 30))) for d in days]
+    if rows:
+        conn.execute(insert(ItemReminder), rows)
+    for item_id, times in counts.items():
+        conn.execute(update(Item).where(Item.id == item_id)   # updated_at kept: no onupdate stamp
+                     .values(reminder_count=times, updated_at=Item.updated_at))
+    return len(rows)
 
 
 def chunk_tables(rng: np.random.Generator, ctx: Ctx, f: dict, *,

@@ -6,6 +6,7 @@ errors, nothing fetched from outside the app."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -59,7 +60,9 @@ def _sign_in(w: Watched, url: str, username: str) -> None:
 
 def _go(page, title: str, heading: str | None = None) -> None:
     """Open a page from the sidebar (in-app: no reload, so no wait for the sign-in cookie)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    # 我的待办 carries its count in the menu: 我的待办（3）
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(
+        re.compile(rf"^{re.escape(title)}(（[\d,]+）)?$")).click()
     page.get_by_role("heading", name=heading or title).first.wait_for(timeout=TIMEOUT)
     wait_for_app(page)
 

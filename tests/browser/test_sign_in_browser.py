@@ -20,7 +20,7 @@ LANDING = {Role.COORDINATOR: ("我的待办", "即将到期|待验收"), Role.UN
 def test_each_demo_role_signs_in_to_its_first_page(watched, live_app, username, role):
     sign_in(watched, live_app, username)
     page = watched.page
-    heading, section = LANDING.get(role, ("整改总览", "按区县"))
+    heading, section = LANDING.get(role, ("整改总览", "每月新增与销号"))
     page.get_by_role("heading", name=heading).first.wait_for(timeout=TIMEOUT)
     page.get_by_text("数据截至").first.wait_for(timeout=TIMEOUT)
     page.get_by_text(re.compile(section)).first.wait_for(timeout=TIMEOUT)

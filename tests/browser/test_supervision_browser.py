@@ -73,7 +73,9 @@ def live_app(supervision_app):
 
 
 def tick_rows(page, table, rows) -> None:
-    """Tick rows' selection boxes (the grid is drawn on a canvas: header 35 px, rows 35 px)."""
+    """Tick rows' selection boxes (the grid is drawn on a canvas: header 35 px, rows 35 px); the
+    table is scrolled into view first (a mouse click lands in the viewport only)."""
+    table.scroll_into_view_if_needed()
     box = table.bounding_box()
     for row in rows:
         page.mouse.click(box["x"] + 16, box["y"] + 35 + 17 + 35 * row)

@@ -66,7 +66,7 @@ def test_the_big_screen_and_the_map_show_rebounds_per_district(session):
     assert "reopened" in MEASURES
     deck = district_deck(figures, measure="reopened", measure_label="反弹", functional_markers=[],
                          lang="zh")
-    assert "反弹：{reopened_text}" in deck._tooltip["html"]           # every district's tooltip
+    assert "反弹：<b>{reopened_text}</b>" in deck._tooltip["html"]   # every tooltip; the measure in bold
     wz = next(f for f in deck.layers[0].data["features"]
               if f["properties"]["code"] == by_id[wanzhou].code)
     assert wz["properties"]["reopened_text"] == "3" and wz["properties"]["measure_text"] == "3"

@@ -50,7 +50,7 @@ def delta_style(delta: float | None, shown: str, bad_when_up: bool | None) -> di
     return {"delta_color": "inverse" if bad_when_up else "normal"}
 
 
-def card(key: str, change: stats.WeekChange) -> None:
+def card(key: str, change: stats.Change) -> None:
     label_key, is_rate, bad_when_up = CARDS[key]
     shown = format_percent if is_rate else (lambda v: format_count(v, lang()))
     delta = None

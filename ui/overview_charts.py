@@ -23,7 +23,7 @@ import pandas as pd
 from core.domain import Status
 from core.formatting import format_count, format_percent
 from core.i18n import translate
-from core.ledger.stats import DistrictRow, MonthCount, PartCount
+from core.ledger.stats import DistrictRow, MonthFlow, Tally
 from ui.charts import PALETTE, axis_number_expr, styled
 
 LEDGER_PAGE = "pages/ledger.py"
@@ -121,7 +121,7 @@ def _rate_text(rate: float | None, lang: str) -> str:
 
 # ---------------------------------------------------------------- trend
 
-def trend_frame(flows: Sequence[MonthCount], *, today: date, lang: str) -> pd.DataFrame:
+def trend_frame(flows: Sequence[MonthFlow], *, today: date, lang: str) -> pd.DataFrame:
     """One row per month and series (新增 / 销号); the current month marked partial, with its note."""
     this_month = date(today.year, today.month, 1)
     note = translate("overview.partial", lang, day=day_label(today, lang))
@@ -132,7 +132,7 @@ def trend_frame(flows: Sequence[MonthCount], *, today: date, lang: str) -> pd.Da
     return pd.DataFrame(rows, columns=["month", "series", "code", "items", "text", "partial", "note"])
 
 
-def trend_chart(flows: Sequence[MonthCount], *, today: date, lang: str = "zh",
+def trend_chart(flows: Sequence[MonthFlow], *, today: date, lang: str = "zh",
                 height: int = 230) -> alt.TopLevelMixin:
     """New vs closed items per month as grouped bars. The current month is only partly over: its
     bars are pale with a dashed outline, labelled 本月至今 above, and say so in the tooltip."""
@@ -242,7 +242,7 @@ def district_chart(rows: Sequence[DistrictRow], *, measure: str, lang: str = "zh
 
 # ---------------------------------------------------------------- levels and categories
 
-def part_frame(parts: Sequence[PartCount], label: Callable[[str], str], *, lang: str,
+def part_frame(parts: Sequence[Tally], label: Callable[[str], str], *, lang: str,
                by_total: bool) -> pd.DataFrame:
     """One row per key and segment (已销号 / 未销号); biggest total first if `by_total`, else in
     the order given."""
@@ -256,7 +256,7 @@ def part_frame(parts: Sequence[PartCount], label: Callable[[str], str], *, lang:
                                        "total", "text", "total_text", "rate_text"])
 
 
-def part_chart(parts: Sequence[PartCount], label: Callable[[str], str], *, kind: str, title_key: str,
+def part_chart(parts: Sequence[Tally], label: Callable[[str], str], *, kind: str, title_key: str,
                lang: str = "zh", by_total: bool = True) -> alt.TopLevelMixin:
     """Horizontal bars, closed and open stacked, one per source level or category (`kind`: the
     field the selection carries, "level" or "category"), the total at each bar's end."""

@@ -141,8 +141,9 @@ TREND_MONTHS = 24
 
 
 @dataclass(frozen=True)
-class WeekChange:
-    """A figure now and a week ago (None: undefined, e.g. the rate of no items)."""
+class Change:
+    """A figure now and the same figure a week ago (None: undefined, e.g. a rate of nothing).
+    Shared by 总览 and the big screen (core.screen.bigscreen)."""
 
     now: float | None
     week_ago: float | None
@@ -154,12 +155,12 @@ class WeekChange:
 
 @dataclass(frozen=True)
 class OverviewHeadline:
-    items: WeekChange
-    open: WeekChange
-    closed: WeekChange
-    completion_rate: WeekChange
-    overdue: WeekChange
-    long_unresolved: WeekChange
+    items: Change
+    open: Change
+    closed: Change
+    completion_rate: Change
+    overdue: Change
+    long_unresolved: Change
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,9 @@ class DistrictRow:
 
 
 @dataclass(frozen=True)
-class PartCount:
-    """Items and closed items of one source level or category (`key`: its code)."""
+class Tally:
+    """Items and closed items of one source level or category (`key`: its code); 总览 and the
+    big screen alike."""
 
     key: str
     items: int
@@ -197,7 +199,7 @@ class PartCount:
 
 
 @dataclass(frozen=True)
-class MonthCount:
+class MonthFlow:
     month: date    # first day of the month
     new: int       # items entered (created_at) in the month
     closed: int    # items closed (closed_on) in the month and closed still
@@ -209,9 +211,9 @@ class Overview:
     week_ago: date
     headline: OverviewHeadline
     districts: tuple[DistrictRow, ...]   # citywide: all 41 then 全市; scoped: those with items
-    levels: tuple[PartCount, ...]        # every SourceLevel, in code order
-    categories: tuple[PartCount, ...]    # every Category, in code order
-    trend: tuple[MonthCount, ...]        # the last TREND_MONTHS months, oldest first, this one last
+    levels: tuple[Tally, ...]        # every SourceLevel, in code order
+    categories: tuple[Tally, ...]    # every Category, in code order
+    trend: tuple[MonthFlow, ...]        # the last TREND_MONTHS months, oldest first, this one last
 
     @property
     def empty(self) -> bool:
@@ -225,10 +227,10 @@ def _rate(closed: int, items: int) -> float | None:
 def _headline_of(now: tuple[int, int, int, int], then: tuple[int, int, int, int]) -> OverviewHeadline:
     """From (items, closed, overdue, long-unresolved) now and a week ago."""
     (items, closed, overdue, long_), (items_t, closed_t, overdue_t, long_t) = now, then
-    return OverviewHeadline(WeekChange(items, items_t), WeekChange(items - closed, items_t - closed_t),
-                            WeekChange(closed, closed_t),
-                            WeekChange(_rate(closed, items), _rate(closed_t, items_t)),
-                            WeekChange(overdue, overdue_t), WeekChange(long_, long_t))
+    return OverviewHeadline(Change(items, items_t), Change(items - closed, items_t - closed_t),
+                            Change(closed, closed_t),
+                            Change(_rate(closed, items), _rate(closed_t, items_t)),
+                            Change(overdue, overdue_t), Change(long_, long_t))
 
 
 def overview_from_big_screen(data: BigScreen) -> Overview:
@@ -244,10 +246,7 @@ def overview_from_big_screen(data: BigScreen) -> Overview:
                         (items_t, closed_t, h.overdue.week_ago, h.long_unresolved.week_ago))
     rows = tuple(DistrictRow(d.district_id, d.name, d.short_name, d.items, d.closed, d.overdue,
                              d.long_unresolved) for d in (*data.districts, data.citywide))
-    return Overview(data.today, data.week_ago, head, rows,
-                    tuple(PartCount(t.key, t.items, t.closed) for t in data.levels),
-                    tuple(PartCount(t.key, t.items, t.closed) for t in data.categories),
-                    tuple(MonthCount(m.month, m.new, m.closed) for m in data.trend))
+    return Overview(data.today, data.week_ago, head, rows, data.levels, data.categories, data.trend)
 
 
 def _sum(condition):
@@ -285,7 +284,7 @@ def week_figures_by_district(session: Session, *, actor: Actor, today: date,
 
 
 def parts_by_level_and_category(session: Session, *, actor: Actor
-                                ) -> tuple[tuple[PartCount, ...], tuple[PartCount, ...]]:
+                                ) -> tuple[tuple[Tally, ...], tuple[Tally, ...]]:
     """Items and closed items per source level and per category (every code listed, in code order),
     over the items the actor may see."""
     stmt = _scoped(select(Item.source_level, Item.category, func.count(),
@@ -297,8 +296,8 @@ def parts_by_level_and_category(session: Session, *, actor: Actor
         for totals, key in ((levels, SourceLevel(level)), (categories, Category(category))):
             items, done = totals.get(key, (0, 0))
             totals[key] = (items + int(n), done + int(closed))
-    return (tuple(PartCount(lv.value, *levels.get(lv, (0, 0))) for lv in SourceLevel),
-            tuple(PartCount(c.value, *categories.get(c, (0, 0))) for c in Category))
+    return (tuple(Tally(lv.value, *levels.get(lv, (0, 0))) for lv in SourceLevel),
+            tuple(Tally(c.value, *categories.get(c, (0, 0))) for c in Category))
 
 
 def month_start(day: date, back: int = 0) -> date:
@@ -308,7 +307,7 @@ def month_start(day: date, back: int = 0) -> date:
 
 
 def monthly_flow(session: Session, *, actor: Actor, today: date,
-                 months: int = TREND_MONTHS) -> tuple[MonthCount, ...]:
+                 months: int = TREND_MONTHS) -> tuple[MonthFlow, ...]:
     """Items entered and items closed (and closed still) per month over the last `months` months,
     this one included (so far), over the items the actor may see — the big screen's trend rule."""
     start = month_start(today, months - 1)
@@ -326,7 +325,7 @@ def monthly_flow(session: Session, *, actor: Actor, today: date,
         if closed_m:
             closed[closed_m] = closed.get(closed_m, 0) + n
     firsts = [month_start(today, back) for back in range(months - 1, -1, -1)]
-    return tuple(MonthCount(m, new.get(f"{m:%Y-%m}", 0), closed.get(f"{m:%Y-%m}", 0)) for m in firsts)
+    return tuple(MonthFlow(m, new.get(f"{m:%Y-%m}", 0), closed.get(f"{m:%Y-%m}", 0)) for m in firsts)
 
 
 def overview(session: Session, *, actor: Actor, today: date, rules: RuleSettings | None = None) -> Overview:

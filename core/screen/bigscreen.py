@@ -43,7 +43,7 @@ from core.ledger.rules import (
     reasons_from_row,
     severity_order,
 )
-from core.ledger.stats import overdue_condition
+from core.ledger.stats import Change, MonthFlow, Tally, overdue_condition  # noqa: F401 - shared shapes
 from core.referrals.accountability import ScreenFigures, screen_figures
 from core.referrals.states import OPEN as OPEN_REFERRAL
 from core.sql_functions import days_between, year_month
@@ -57,18 +57,6 @@ RANK_SIZE = 5
 
 
 # ---------------------------------------------------------------- results
-
-@dataclass(frozen=True)
-class Change:
-    """A figure now and the same figure a week ago (None: undefined, e.g. a rate of nothing)."""
-
-    now: float | None
-    week_ago: float | None
-
-    @property
-    def delta(self) -> float | None:
-        return None if self.now is None or self.week_ago is None else self.now - self.week_ago
-
 
 @dataclass(frozen=True)
 class Headline:
@@ -104,26 +92,6 @@ class DistrictFigures:
     @property
     def completion_rate(self) -> float | None:
         return self.closed / self.items if self.items else None
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Items and closed items of one category or source level."""
-
-    key: str
-    items: int
-    closed: int
-
-    @property
-    def open(self) -> int:
-        return self.items - self.closed
-
-
-@dataclass(frozen=True)
-class MonthFlow:
-    month: date                # first day of the month
-    new: int                   # items entered (created_at) in the month
-    closed: int                # items closed (closed_on) in the month and still closed
 
 
 @dataclass(frozen=True)

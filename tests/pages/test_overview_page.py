@@ -298,7 +298,7 @@ def test_card_params_cover_every_card():
 
 def test_the_partial_month_is_marked():
     today = date(2026, 6, 10)
-    rows = [stats.MonthCount(date(2026, 5, 1), 4, 3), stats.MonthCount(date(2026, 6, 1), 1, 0)]
+    rows = [stats.MonthFlow(date(2026, 5, 1), 4, 3), stats.MonthFlow(date(2026, 6, 1), 1, 0)]
     frame = overview_charts.trend_frame(rows, today=today, lang="zh")
     assert list(frame["month"].unique()) == ["26年5月", "26年6月"]
     partial = frame[frame["partial"]]

@@ -13,7 +13,7 @@ from core.access.permissions import SYSTEM
 from core.domain import Category, Role, SourceLevel, Status
 from core.ledger import stats
 from core.ledger.rules import RuleSettings
-from core.ledger.stats import WeekChange
+from core.ledger.stats import Change
 from core.screen import bigscreen
 from db.models import Transition
 from tests.core.screen.test_bigscreen import (  # noqa: F401 - random_ledger: a fixture
@@ -49,8 +49,8 @@ def test_citywide_overview_equals_the_independent_count(session, random_ledger):
     data = _overview(session)
     now, then = _counts(rows)
     assert _as_tuples(data.headline) == (now, then)
-    assert data.headline.open == WeekChange(now[0] - now[1], then[0] - then[1])
-    assert data.headline.completion_rate == WeekChange(now[1] / now[0], then[1] / then[0])
+    assert data.headline.open == Change(now[0] - now[1], then[0] - then[1])
+    assert data.headline.completion_rate == Change(now[1] / now[0], then[1] / then[0])
     # the week really moved the figures, so "now" and "a week ago" can be told apart
     assert data.headline.closed.delta and data.headline.long_unresolved.delta
     assert data.today == TODAY and data.week_ago == WEEK_AGO
@@ -119,17 +119,17 @@ def test_week_change_of_an_item_closed_this_week(session):
     session.add(Transition(item_id=item.id, from_status=Status.IN_PROGRESS, to_status=Status.CLOSED,
                            at=datetime(2026, 6, 8, 10)))
     head = _overview(session).headline
-    assert head.closed == WeekChange(1, 0) and head.open == WeekChange(0, 1)
-    assert head.overdue == WeekChange(0, 1)          # 整改中 and past due a week ago
-    assert head.completion_rate == WeekChange(1.0, 0.0) and head.completion_rate.delta == 1.0
+    assert head.closed == Change(1, 0) and head.open == Change(0, 1)
+    assert head.overdue == Change(0, 1)          # 整改中 and past due a week ago
+    assert head.completion_rate == Change(1.0, 0.0) and head.completion_rate.delta == 1.0
 
 
 def test_an_item_entered_this_week_is_new_and_was_not_there_a_week_ago(session):
     make_item(session, created_at=datetime(2026, 6, 9, 9), updated_at=datetime(2026, 6, 9, 9),
               due_on=date(2026, 6, 5))
     head = _overview(session).headline
-    assert head.items == WeekChange(1, 0) and head.overdue == WeekChange(1, 0)
-    assert head.completion_rate == WeekChange(0.0, None) and head.completion_rate.delta is None
+    assert head.items == Change(1, 0) and head.overdue == Change(1, 0)
+    assert head.completion_rate == Change(0.0, None) and head.completion_rate.delta is None
 
 
 def test_a_unit_saw_an_item_assigned_this_week_only_from_then(session):
@@ -139,8 +139,8 @@ def test_a_unit_saw_an_item_assigned_this_week_only_from_then(session):
                            at=datetime(2026, 6, 8, 9)))
     make_item(session, status=Status.DRAFT, assigned_on=None, created_at=datetime(2026, 5, 1))
     unit = make_actor(session, Role.UNIT, unit_id=unit_id(session, "万州区人民政府"))
-    assert _overview(session, actor=unit).headline.items == WeekChange(1, 0)
-    assert _overview(session).headline.items == WeekChange(2, 2)   # the office sees drafts
+    assert _overview(session, actor=unit).headline.items == Change(1, 0)
+    assert _overview(session).headline.items == Change(2, 2)   # the office sees drafts
 
 
 def test_citywide_items_come_last(session):
@@ -165,7 +165,7 @@ def test_trend_counts_this_month_so_far_and_keeps_24_months(session):
 def test_empty_ledger_and_empty_scope(session):
     data = _overview(session)
     assert data.empty and data.districts == () and len(data.trend) == 24
-    assert data.headline.completion_rate == WeekChange(None, None)
+    assert data.headline.completion_rate == Change(None, None)
     make_item(session)
     nobody = make_actor(session, Role.UNIT, unit_id=unit_id(session, "渝中区人民政府"))
     assert _overview(session, actor=nobody).empty
